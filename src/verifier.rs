@@ -1,0 +1,354 @@
+//! [`Verifier`]: checks a token against the verification policy and returns its typed claims.
+//!
+//! ```
+//! use jwt_auth::{FixedClock, Issuer, Secret, Verifier, VerifyError};
+//! use time::{Duration, macros::datetime};
+//!
+//! let (secret, _) = Secret::generate();
+//! let issued_at = FixedClock::new(datetime!(2026-01-01 00:00 UTC));
+//! let token = Issuer::new(&secret).with_clock(issued_at).issue("42", Some("ada@example.com"))?;
+//!
+//! let verifier = Verifier::new(&secret).with_clock(issued_at);
+//! let claims = verifier.verify(&token)?;
+//! assert_eq!(claims.sub, "42");
+//! assert_eq!(claims.exp - claims.iat.unwrap(), Duration::days(7));
+//!
+//! let eight_days_later = FixedClock::new(datetime!(2026-01-09 00:00 UTC));
+//! let err = verifier.with_clock(eight_days_later).verify(&token).unwrap_err();
+//! assert!(matches!(err, VerifyError::Expired { .. }));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The policy, in the order it is applied (every rule has its own [`VerifyError`] variant):
+//!
+//! 1. at most [`MAX_TOKEN_LEN`] bytes, exactly three segments, each canonical unpadded base64url;
+//! 2. the header is one JSON object without repeated names, `alg` is exactly `HS256`, there is no
+//!    `crit`, `typ` is absent or `JWT`; `kid`, `jku`, `x5u` and `jwk` are never followed;
+//! 3. the HMAC-SHA256 signature matches, compared in constant time;
+//! 4. the payload is one JSON object without repeated names; `sub` is present and `exp` is an
+//!    integer NumericDate, as are `iat` and `nbf` when present;
+//! 5. not expired (`now >= exp + leeway`), not before `nbf - leeway`, `iat` neither after
+//!    `now + leeway` nor after `exp`, lifetime at most the maximum (plus leeway);
+//! 6. `iss` and `aud` match exactly when configured; a token with an `aud` is refused by a verifier
+//!    that expects none.
+
+use std::sync::Arc;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use http::HeaderMap;
+use serde::de::DeserializeOwned;
+use time::Duration;
+
+use crate::backend::{HmacKey, TAG_LEN};
+use crate::bearer::bearer_token;
+use crate::claims::{Claims, numeric_date};
+use crate::clock::{Clock, SystemClock};
+use crate::error::{AuthError, TokenPart, VerifyError};
+use crate::members::{Members, Value};
+use crate::secret::Secret;
+
+/// The longest token accepted, in bytes. The product's tokens are under 300 bytes; 8 KiB is the
+/// usual limit on a whole HTTP header section, so nothing longer can be a legitimate header value.
+pub const MAX_TOKEN_LEN: usize = 8 * 1024;
+
+/// The default clock tolerance: 60 seconds.
+pub const DEFAULT_LEEWAY: Duration = Duration::seconds(60);
+
+/// The default maximum token lifetime: 7 days, the product's token lifetime.
+pub const DEFAULT_MAX_LIFETIME: Duration = Duration::days(7);
+
+/// How much of an attacker-chosen header value an error keeps.
+const MAX_ECHOED_LEN: usize = 64;
+
+/// The unpadded base64url length of a 32-byte HMAC-SHA256 tag.
+const ENCODED_TAG_LEN: usize = 43;
+
+/// Verifies HS256 tokens under the crate's policy. Cheap to clone, `Send + Sync`; the HMAC key is
+/// derived once, here.
+#[derive(Debug, Clone)]
+pub struct Verifier {
+    key: HmacKey,
+    leeway: Duration,
+    max_lifetime: Duration,
+    clock: Arc<dyn Clock>,
+    issuer: Option<Arc<str>>,
+    audiences: Arc<[String]>,
+}
+
+impl Verifier {
+    /// A verifier for tokens signed with `secret`, with a leeway of [`DEFAULT_LEEWAY`], a maximum
+    /// lifetime of [`DEFAULT_MAX_LIFETIME`], the [`SystemClock`], and no expected issuer or
+    /// audience.
+    pub fn new(secret: &Secret) -> Self {
+        Self {
+            key: secret.hmac_key().clone(),
+            leeway: DEFAULT_LEEWAY,
+            max_lifetime: DEFAULT_MAX_LIFETIME,
+            clock: Arc::new(SystemClock),
+            issuer: None,
+            audiences: Arc::from([]),
+        }
+    }
+
+    /// Sets the tolerance for clock differences between services (default 60 s). Negative
+    /// values count as zero.
+    #[must_use]
+    pub fn with_leeway(mut self, leeway: Duration) -> Self {
+        self.leeway = leeway.max(Duration::ZERO);
+        self
+    }
+
+    /// Sets the longest lifetime accepted (default 7 days): `exp - iat`, or `exp - now` for a
+    /// token without `iat`, may exceed it by the leeway at most.
+    #[must_use]
+    pub fn with_max_lifetime(mut self, max_lifetime: Duration) -> Self {
+        self.max_lifetime = max_lifetime;
+        self
+    }
+
+    /// Replaces the clock (default [`SystemClock`]).
+    #[must_use]
+    pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// Requires `iss` to equal `issuer` exactly.
+    #[must_use]
+    pub fn with_issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.issuer = Some(Arc::from(issuer.into()));
+        self
+    }
+
+    /// Requires `aud` to contain one of `audiences` exactly (default: none expected, and tokens
+    /// with an `aud` are refused).
+    #[must_use]
+    pub fn with_audience<I, S>(mut self, audiences: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.audiences = audiences.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The configured leeway.
+    pub fn leeway(&self) -> Duration {
+        self.leeway
+    }
+
+    /// The configured maximum lifetime.
+    pub fn max_lifetime(&self) -> Duration {
+        self.max_lifetime
+    }
+
+    /// Verifies `token` and returns its claims, ignoring custom ones.
+    ///
+    /// # Errors
+    /// The [`VerifyError`] variant of the first rule the token breaks.
+    pub fn verify(&self, token: &str) -> Result<Claims, VerifyError> {
+        self.verify_as(token)
+    }
+
+    /// Verifies `token` and returns its claims with custom claims of type `C`.
+    ///
+    /// # Errors
+    /// The [`VerifyError`] variant of the first rule the token breaks;
+    /// [`VerifyError::InvalidClaims`] when the payload does not fit `C`.
+    pub fn verify_as<C: DeserializeOwned>(&self, token: &str) -> Result<Claims<C>, VerifyError> {
+        let segments = Segments::split(token)?;
+        check_header(&decode(segments.header, TokenPart::Header)?)?;
+        self.check_signature(&segments)?;
+        let payload = decode(segments.payload, TokenPart::Payload)?;
+        check_payload_members(&payload)?;
+        let claims: Claims<C> = serde_json::from_slice(&payload)
+            .map_err(|e| VerifyError::InvalidClaims { reason: e.to_string() })?;
+        self.check_claims(&claims)?;
+        Ok(claims)
+    }
+
+    /// Reads the bearer token from `headers` and verifies it.
+    ///
+    /// # Errors
+    /// [`AuthError::Bearer`] when the header carries no usable token, [`AuthError::Token`] when
+    /// the token is rejected. Either maps to its RFC 6750 response with
+    /// [`AuthError::to_response`].
+    pub fn authenticate(&self, headers: &HeaderMap) -> Result<Claims, AuthError> {
+        self.authenticate_as(headers)
+    }
+
+    /// [`Verifier::authenticate`] with custom claims of type `C`.
+    ///
+    /// # Errors
+    /// As [`Verifier::authenticate`].
+    pub fn authenticate_as<C: DeserializeOwned>(
+        &self,
+        headers: &HeaderMap,
+    ) -> Result<Claims<C>, AuthError> {
+        Ok(self.verify_as(bearer_token(headers)?)?)
+    }
+
+    fn check_signature(&self, segments: &Segments<'_>) -> Result<(), VerifyError> {
+        if segments.signature.len() != ENCODED_TAG_LEN {
+            return Err(VerifyError::InvalidSignature);
+        }
+        let mut tag = [0_u8; TAG_LEN];
+        match URL_SAFE_NO_PAD.decode_slice(segments.signature, &mut tag) {
+            Ok(TAG_LEN) => {}
+            _ => return Err(VerifyError::Base64 { part: TokenPart::Signature }),
+        }
+        if self.key.verify(segments.signing_input.as_bytes(), &tag) {
+            Ok(())
+        } else {
+            Err(VerifyError::InvalidSignature)
+        }
+    }
+
+    fn check_claims<C>(&self, claims: &Claims<C>) -> Result<(), VerifyError> {
+        if claims.sub.is_empty() {
+            return Err(VerifyError::InvalidClaims { reason: "`sub` is empty".to_owned() });
+        }
+        self.check_times(claims)?;
+        self.check_issuer(claims.iss.as_deref())?;
+        self.check_audience(claims.aud.as_ref().map_or(&[], |aud| aud.values()))
+    }
+
+    fn check_times<C>(&self, claims: &Claims<C>) -> Result<(), VerifyError> {
+        let now = self.clock.now();
+        let exp = claims.exp;
+        if now - exp >= self.leeway {
+            return Err(VerifyError::Expired { exp, now });
+        }
+        if let Some(nbf) = claims.nbf
+            && nbf - now > self.leeway
+        {
+            return Err(VerifyError::NotYetValid { nbf, now });
+        }
+        if let Some(iat) = claims.iat {
+            if iat - now > self.leeway {
+                return Err(VerifyError::IssuedInFuture { iat, now });
+            }
+            if iat > exp {
+                return Err(VerifyError::IssuedAfterExpiry { iat, exp });
+            }
+        }
+        let lifetime = exp - claims.iat.unwrap_or(now);
+        if lifetime > self.max_lifetime.saturating_add(self.leeway) {
+            return Err(VerifyError::LifetimeTooLong { lifetime, max: self.max_lifetime });
+        }
+        Ok(())
+    }
+
+    fn check_issuer(&self, found: Option<&str>) -> Result<(), VerifyError> {
+        match &self.issuer {
+            Some(expected) if found != Some(&**expected) => Err(VerifyError::IssuerMismatch {
+                expected: expected.to_string(),
+                found: found.map(str::to_owned),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    fn check_audience(&self, found: &[String]) -> Result<(), VerifyError> {
+        if self.audiences.is_empty() {
+            return if found.is_empty() {
+                Ok(())
+            } else {
+                Err(VerifyError::UnexpectedAudience { found: found.to_vec() })
+            };
+        }
+        if found.iter().any(|aud| self.audiences.contains(aud)) {
+            Ok(())
+        } else {
+            Err(VerifyError::AudienceMismatch {
+                expected: self.audiences.to_vec(),
+                found: found.to_vec(),
+            })
+        }
+    }
+}
+
+/// A compact JWS split at its dots; nothing decoded yet.
+struct Segments<'a> {
+    header: &'a str,
+    payload: &'a str,
+    signature: &'a str,
+    /// `header.payload`, what the signature covers.
+    signing_input: &'a str,
+}
+
+impl<'a> Segments<'a> {
+    fn split(token: &'a str) -> Result<Self, VerifyError> {
+        if token.len() > MAX_TOKEN_LEN {
+            return Err(VerifyError::TooLarge { len: token.len(), max: MAX_TOKEN_LEN });
+        }
+        let mut dots = token.match_indices('.').map(|(i, _)| i);
+        match (dots.next(), dots.next(), dots.next()) {
+            (Some(first), Some(second), None) => Ok(Self {
+                header: &token[..first],
+                payload: &token[first + 1..second],
+                signature: &token[second + 1..],
+                signing_input: &token[..second],
+            }),
+            _ => Err(VerifyError::SegmentCount { found: token.matches('.').count() + 1 }),
+        }
+    }
+}
+
+/// Strict base64url: no padding, no whitespace, no non-zero trailing bits.
+fn decode(segment: &str, part: TokenPart) -> Result<Vec<u8>, VerifyError> {
+    URL_SAFE_NO_PAD.decode(segment).map_err(|_| VerifyError::Base64 { part })
+}
+
+fn parse_members(json: &[u8], part: TokenPart) -> Result<Members<'_>, VerifyError> {
+    let members = Members::parse(json).map_err(|e| VerifyError::Json { part, reason: e.to_string() })?;
+    if let Some(name) = members.duplicate() {
+        return Err(VerifyError::DuplicateMember { part, name: echo(name) });
+    }
+    Ok(members)
+}
+
+fn check_header(header: &[u8]) -> Result<(), VerifyError> {
+    let members = parse_members(header, TokenPart::Header)?;
+    match members.get("alg") {
+        Some(Value::Str(alg)) if alg == "HS256" => {}
+        Some(Value::Str(alg)) => return Err(VerifyError::UnsupportedAlgorithm { alg: echo(alg) }),
+        Some(_) => return Err(VerifyError::UnsupportedAlgorithm { alg: "(not a string)".into() }),
+        None => return Err(VerifyError::UnsupportedAlgorithm { alg: String::new() }),
+    }
+    if members.get("crit").is_some() {
+        return Err(VerifyError::CriticalHeader);
+    }
+    match members.get("typ") {
+        None => Ok(()),
+        Some(Value::Str(typ)) if typ.eq_ignore_ascii_case("JWT") => Ok(()),
+        Some(Value::Str(typ)) => Err(VerifyError::UnexpectedType { typ: echo(typ) }),
+        Some(_) => Err(VerifyError::UnexpectedType { typ: "(not a string)".into() }),
+    }
+}
+
+fn check_payload_members(payload: &[u8]) -> Result<(), VerifyError> {
+    let members = parse_members(payload, TokenPart::Payload)?;
+    for claim in ["sub", "exp"] {
+        if members.get(claim).is_none() {
+            return Err(VerifyError::MissingClaim { claim });
+        }
+    }
+    for claim in ["exp", "iat", "nbf"] {
+        match members.get(claim) {
+            None => {}
+            Some(Value::Int(seconds)) if numeric_date::from_seconds(*seconds).is_some() => {}
+            Some(_) => return Err(VerifyError::InvalidNumericDate { claim }),
+        }
+    }
+    Ok(())
+}
+
+/// An attacker-chosen string, cut short enough to log.
+fn echo(value: &str) -> String {
+    match value.char_indices().nth(MAX_ECHOED_LEN) {
+        Some((cut, _)) => format!("{}…", &value[..cut]),
+        None => value.to_owned(),
+    }
+}
