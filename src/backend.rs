@@ -115,10 +115,12 @@ pub(crate) use imp::{HmacKey, fill_random};
 /// Lowercase hex, as `openssl rand -hex` prints it.
 pub(crate) fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write as _;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
-        let _infallible = write!(out, "{b:02x}");
-        out
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
+            let _infallible = write!(out, "{b:02x}");
+            out
+        })
 }
 
 impl std::fmt::Debug for HmacKey {

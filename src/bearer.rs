@@ -45,7 +45,11 @@ pub fn bearer_token(headers: &HeaderMap) -> Result<&str, BearerError> {
     let value = value.trim_matches([' ', '\t']);
     let (scheme, rest) = value.split_once([' ', '\t']).unwrap_or((value, ""));
     if !scheme.eq_ignore_ascii_case(SCHEME) {
-        return Err(if scheme.is_empty() { BearerError::MissingToken } else { BearerError::OtherScheme });
+        return Err(if scheme.is_empty() {
+            BearerError::MissingToken
+        } else {
+            BearerError::OtherScheme
+        });
     }
     let token = rest.trim_start_matches([' ', '\t']);
     if token.is_empty() {
@@ -61,7 +65,7 @@ pub fn bearer_token(headers: &HeaderMap) -> Result<&str, BearerError> {
 fn is_token68(token: &str) -> bool {
     let body = token.trim_end_matches('=');
     !body.is_empty()
-        && body
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/'))
+        && body.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/')
+        })
 }

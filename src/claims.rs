@@ -43,19 +43,29 @@ use time::OffsetDateTime;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Claims<C = ()> {
-    /// Subject: the user id, as a string.
+    /// Subject: the user id, as a string. Never empty in a verified token, unless the verifier
+    /// was built with [`Verifier::allow_missing_subject`](crate::Verifier::allow_missing_subject).
+    #[serde(default)]
     pub sub: String,
     /// The user's email address, when the issuer includes it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Issued at. Always set by [`Issuer`](crate::Issuer); FastAPI-style issuers often omit it.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "numeric_date::option")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "numeric_date::option"
+    )]
     pub iat: Option<OffsetDateTime>,
     /// Expiry. Required: a token without one is rejected.
     #[serde(with = "numeric_date")]
     pub exp: OffsetDateTime,
     /// Not before.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "numeric_date::option")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "numeric_date::option"
+    )]
     pub nbf: Option<OffsetDateTime>,
     /// Issuer.
     #[serde(default, skip_serializing_if = "Option::is_none")]

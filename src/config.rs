@@ -123,9 +123,17 @@ fn number(
     range: std::ops::RangeInclusive<i64>,
     expected: &'static str,
 ) -> Result<i64, ConfigError> {
-    let Some(value) = value else { return Ok(default) };
-    let invalid = |value: String| ConfigError::InvalidNumber { var: var.to_owned(), value, expected };
-    let value = value.into_string().map_err(|v| invalid(v.to_string_lossy().into_owned()))?;
+    let Some(value) = value else {
+        return Ok(default);
+    };
+    let invalid = |value: String| ConfigError::InvalidNumber {
+        var: var.to_owned(),
+        value,
+        expected,
+    };
+    let value = value
+        .into_string()
+        .map_err(|v| invalid(v.to_string_lossy().into_owned()))?;
     match value.trim().parse::<i64>() {
         Ok(n) if range.contains(&n) => Ok(n),
         _ => Err(invalid(value)),

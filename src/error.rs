@@ -105,7 +105,8 @@ pub enum VerifyError {
          signing; compare `Secret::fingerprint()` on the issuing and the verifying service"
     )]
     InvalidSignature,
-    /// A required claim (`exp`, `sub`) is absent.
+    /// A required claim is absent: `exp` always, `sub` (absent or empty) unless the verifier allows
+    /// it.
     #[error("the `{claim}` claim is missing")]
     MissingClaim {
         /// The claim's name.
@@ -141,7 +142,9 @@ pub enum VerifyError {
         now: OffsetDateTime,
     },
     /// `iat > now + leeway`: the issuer's clock is ahead, or the token is forged.
-    #[error("token claims to be issued at {iat}, in the future (now {now}): check the issuer's clock")]
+    #[error(
+        "token claims to be issued at {iat}, in the future (now {now}): check the issuer's clock"
+    )]
     IssuedInFuture {
         /// The token's `iat`.
         iat: OffsetDateTime,
@@ -279,7 +282,10 @@ impl AuthError {
         headers.insert(header::WWW_AUTHENTICATE, self.www_authenticate());
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         if self.error_code().is_some() {
-            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
         }
         response
     }
@@ -416,8 +422,9 @@ pub enum SecretProblem {
     },
     /// Too little entropy for its length and alphabet.
     #[error(
-        "it carries about {estimated_bits} bits of entropy ({:.1} bits per character for a \
-         {alphabet} string); at least {required_bits} are needed",
+        "it carries about {estimated_bits} bits of entropy ({:.1} bits per character, \
+         {alphabet_size} possible characters from the {alphabet} alphabet); at least \
+         {required_bits} are needed",
         f64::from(*.alphabet_size).log2()
     )]
     LowEntropy {

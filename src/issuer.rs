@@ -127,7 +127,9 @@ impl Issuer {
         }
         let now = OffsetDateTime::from_unix_timestamp(self.clock.now().unix_timestamp())
             .map_err(|_| IssueError::TimeOutOfRange)?;
-        let exp = now.checked_add(self.ttl).ok_or(IssueError::TimeOutOfRange)?;
+        let exp = now
+            .checked_add(self.ttl)
+            .ok_or(IssueError::TimeOutOfRange)?;
         let mut claims = Claims::new(sub, exp).with_issued_at(now);
         claims.iss.clone_from(&self.iss);
         claims.aud.clone_from(&self.aud);
@@ -147,14 +149,21 @@ impl Issuer {
         if let Some(iat) = claims.iat
             && claims.exp <= iat
         {
-            return Err(IssueError::ExpiresBeforeIssued { iat, exp: claims.exp });
+            return Err(IssueError::ExpiresBeforeIssued {
+                iat,
+                exp: claims.exp,
+            });
         }
-        let payload =
-            serde_json::to_vec(claims).map_err(|e| IssueError::Serialize { reason: e.to_string() })?;
-        let members =
-            Members::parse(&payload).map_err(|e| IssueError::Serialize { reason: e.to_string() })?;
+        let payload = serde_json::to_vec(claims).map_err(|e| IssueError::Serialize {
+            reason: e.to_string(),
+        })?;
+        let members = Members::parse(&payload).map_err(|e| IssueError::Serialize {
+            reason: e.to_string(),
+        })?;
         if let Some(name) = members.duplicate() {
-            return Err(IssueError::DuplicateClaim { name: name.to_owned() });
+            return Err(IssueError::DuplicateClaim {
+                name: name.to_owned(),
+            });
         }
         Ok(self.sign(&payload))
     }

@@ -55,7 +55,8 @@ pub use claims::{Audience, Claims};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use config::{AuthConfig, EXPIRES_MIN_VAR, LEEWAY_SECS_VAR, SECRET_VAR};
 pub use error::{
-    AuthError, BearerError, ConfigError, IssueError, SecretProblem, TokenPart, VerifyError, WeakSecret,
+    AuthError, BearerError, ConfigError, IssueError, SecretProblem, TokenPart, VerifyError,
+    WeakSecret,
 };
 pub use issuer::{DEFAULT_TTL, Issuer};
 pub use secrecy::ExposeSecret;

@@ -150,12 +150,16 @@ mod tests {
     fn finds_duplicates_even_when_escaped() {
         let members = Members::parse(br#"{"a":1,"b":{"a":2},"\u0061":3}"#).unwrap();
         assert_eq!(members.duplicate(), Some("a"));
-        assert_eq!(Members::parse(br#"{"a":1,"b":[1,2]}"#).unwrap().duplicate(), None);
+        assert_eq!(
+            Members::parse(br#"{"a":1,"b":[1,2]}"#).unwrap().duplicate(),
+            None
+        );
     }
 
     #[test]
     fn keeps_scalars_and_reduces_the_rest() {
-        let members = Members::parse(br#"{"s":"x","i":-3,"f":1.5,"big":18446744073709551615}"#).unwrap();
+        let members =
+            Members::parse(br#"{"s":"x","i":-3,"f":1.5,"big":18446744073709551615}"#).unwrap();
         assert_eq!(members.get("s"), Some(&Value::Str(Cow::Borrowed("x"))));
         assert_eq!(members.get("i"), Some(&Value::Int(-3)));
         assert_eq!(members.get("f"), Some(&Value::Other));

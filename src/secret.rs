@@ -72,7 +72,9 @@ impl Secret {
     pub(crate) fn from_env_value(var: &str, value: Option<OsString>) -> Result<Self, ConfigError> {
         let var = var.to_owned();
         let value = value.ok_or_else(|| ConfigError::Missing { var: var.clone() })?;
-        let value = value.into_string().map_err(|_| ConfigError::NotUnicode { var: var.clone() })?;
+        let value = value
+            .into_string()
+            .map_err(|_| ConfigError::NotUnicode { var: var.clone() })?;
         let value = SecretSlice::from(value.into_bytes());
         if value.expose_secret().is_empty() {
             return Err(ConfigError::Empty { var });
@@ -178,7 +180,11 @@ impl fmt::Debug for Secret {
 
 impl fmt::Display for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let label = if self.insecure { "INSECURE development secret" } else { "secret" };
+        let label = if self.insecure {
+            "INSECURE development secret"
+        } else {
+            "secret"
+        };
         write!(f, "HS256 {label} (fingerprint {})", self.fingerprint)
     }
 }

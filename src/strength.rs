@@ -16,9 +16,9 @@ pub(crate) const MIN_LEN: usize = 32;
 /// 43-character base64url string without `-`, `_` or digits.
 pub(crate) const REQUIRED_BITS: u32 = 240;
 
-/// Below this many bits of empirical (Shannon) entropy the string is dominated by a few
-/// characters, whatever alphabet they come from.
-const MIN_SHANNON_BITS: f64 = 128.0;
+/// A string whose empirical (Shannon) entropy is under this share of what a string of its length
+/// and alphabet could reach is dominated by a few characters. Random strings score above 0.85.
+const MIN_SHANNON_SHARE: f64 = 0.5;
 
 /// Secrets from Wallarm's jwt-secrets list (MIT, see `data/published-jwt-secrets.LICENSE`), one a
 /// line, each at least 32 bytes.
@@ -62,7 +62,10 @@ pub(crate) fn problems(secret: &[u8]) -> Vec<SecretProblem> {
     }
     let mut problems = Vec::new();
     if secret.len() < MIN_LEN {
-        problems.push(SecretProblem::TooShort { len: secret.len(), min: MIN_LEN });
+        problems.push(SecretProblem::TooShort {
+            len: secret.len(),
+            min: MIN_LEN,
+        });
     }
     if let Some(list) = published_source(secret) {
         problems.push(SecretProblem::Published { list });
@@ -92,7 +95,10 @@ fn published_source(secret: &[u8]) -> Option<&'static str> {
             .collect()
     });
     let trimmed = secret.trim_ascii();
-    if WELL_KNOWN_DEFAULTS.iter().any(|d| d.as_bytes().eq_ignore_ascii_case(trimmed)) {
+    if WELL_KNOWN_DEFAULTS
+        .iter()
+        .any(|d| d.as_bytes().eq_ignore_ascii_case(trimmed))
+    {
         return Some("a well-known default from templates and documentation");
     }
     if published.contains(secret) || published.contains(trimmed) {
@@ -127,11 +133,14 @@ fn repetition(secret: &[u8]) -> Option<&'static str> {
             "a short pattern repeated"
         });
     }
-    let steps = secret.windows(2).filter(|w| w[0].abs_diff(w[1]) == 1).count();
+    let steps = secret
+        .windows(2)
+        .filter(|w| w[0].abs_diff(w[1]) == 1)
+        .count();
     if steps * 2 >= len.saturating_sub(1) && len > 1 {
         return Some("mostly a run of consecutive characters such as abcd or 1234");
     }
-    if shannon_bits(secret) < MIN_SHANNON_BITS {
+    if shannon_bits(secret) < MIN_SHANNON_SHARE * best_shannon_bits(secret) {
         return Some("a few characters make up most of it");
     }
     None
@@ -155,41 +164,52 @@ fn shannon_bits(secret: &[u8]) -> f64 {
         .sum()
 }
 
-/// The smallest common alphabet the secret is drawn from, its size, and how many characters
-/// count (base64 padding does not).
+/// The most empirical entropy a string of this length and alphabet can have: every character
+/// different, up to the alphabet's size.
+fn best_shannon_bits(secret: &[u8]) -> f64 {
+    let (_, alphabet_size, _) = alphabet(secret);
+    let len = u32::try_from(secret.len()).unwrap_or(u32::MAX);
+    f64::from(len) * f64::from(len.min(u32::from(alphabet_size))).log2()
+}
+
+/// The alphabet the secret appears to be drawn from, its size, and how many characters count
+/// (base64 padding does not). The size adds up the character classes present: a string of
+/// lowercase letters and dashes is credited with 28 characters, not base64's 64.
 fn alphabet(secret: &[u8]) -> (&'static str, u16, usize) {
-    if !secret.is_ascii() || secret.iter().any(|b| !(b' '..=b'~').contains(b)) {
-        return ("binary or non-ASCII", 256, secret.len());
+    if secret.iter().any(|b| !(b' '..=b'~').contains(b)) {
+        return ("byte", 256, secret.len());
     }
-    let has = |pred: fn(&u8) -> bool| secret.iter().any(pred);
-    let all = |pred: fn(&u8) -> bool| secret.iter().all(pred);
-    let unpadded = secret.trim_ascii_end().strip_suffix(b"=").unwrap_or(secret);
-    let unpadded = unpadded.strip_suffix(b"=").unwrap_or(unpadded);
-    if all(u8::is_ascii_digit) {
+    if secret.iter().all(u8::is_ascii_digit) {
         return ("decimal", 10, secret.len());
     }
-    if all(u8::is_ascii_hexdigit) {
+    if secret.iter().all(u8::is_ascii_hexdigit) {
         return ("hexadecimal", 16, secret.len());
     }
-    let (lower, upper, digit) = (
-        has(u8::is_ascii_lowercase),
-        has(u8::is_ascii_uppercase),
-        has(u8::is_ascii_digit),
-    );
-    if unpadded.iter().all(u8::is_ascii_alphanumeric) {
-        let size = 26 * u16::from(lower) + 26 * u16::from(upper) + 10 * u16::from(digit);
-        return ("alphanumeric", size, unpadded.len());
+    let unpadded = secret
+        .strip_suffix(b"==")
+        .or_else(|| secret.strip_suffix(b"="))
+        .unwrap_or(secret);
+    let has = |pred: fn(&u8) -> bool| unpadded.iter().any(pred);
+    let base64_symbol = |b: &u8| matches!(b, b'+' | b'/' | b'-' | b'_');
+    let other_symbol =
+        |b: &u8| !b.is_ascii_alphanumeric() && !matches!(b, b'+' | b'/' | b'-' | b'_');
+    let letters_and_digits = 26 * u16::from(has(u8::is_ascii_lowercase))
+        + 26 * u16::from(has(u8::is_ascii_uppercase))
+        + 10 * u16::from(has(u8::is_ascii_digit));
+    if has(other_symbol) {
+        // Punctuation and space: all 33 of them, base64's four included.
+        ("printable ASCII", letters_and_digits + 33, secret.len())
+    } else if has(base64_symbol) {
+        ("base64", letters_and_digits + 2, unpadded.len())
+    } else {
+        ("alphanumeric", letters_and_digits, unpadded.len())
     }
-    let base64 = |extra: &[u8]| unpadded.iter().all(|b| b.is_ascii_alphanumeric() || extra.contains(b));
-    if base64(b"+/") || base64(b"-_") {
-        return ("base64", 64, unpadded.len());
-    }
-    ("printable ASCII", 95, secret.len())
 }
 
 fn low_entropy(secret: &[u8]) -> Option<SecretProblem> {
     let (alphabet, alphabet_size, chars) = alphabet(secret);
-    let bits = f64::from(alphabet_size).log2() * f64::from(u32::try_from(chars).unwrap_or(u32::MAX));
+    let bits =
+        f64::from(alphabet_size).log2() * f64::from(u32::try_from(chars).unwrap_or(u32::MAX));
     // Truncation is intended: the estimate is reported in whole bits.
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let estimated_bits = bits as u32;
@@ -214,7 +234,9 @@ mod tests {
         assert_eq!(alphabet(b"ab+c/0Z==").1, 64);
         assert_eq!(alphabet(b"ab+c/0Z==").2, 7);
         assert_eq!(alphabet(b"ab-c_0Z").1, 64);
-        assert_eq!(alphabet(b"hello world!").1, 95);
+        assert_eq!(alphabet(b"dev-secret-change-me"), ("base64", 28, 20));
+        assert_eq!(alphabet(b"hello world!"), ("printable ASCII", 59, 12));
+        assert_eq!(alphabet(b"Hello world 42!"), ("printable ASCII", 95, 15));
         assert_eq!(alphabet("caf\u{e9}".as_bytes()).1, 256);
     }
 

@@ -25,8 +25,9 @@
 //! 2. the header is one JSON object without repeated names, `alg` is exactly `HS256`, there is no
 //!    `crit`, `typ` is absent or `JWT`; `kid`, `jku`, `x5u` and `jwk` are never followed;
 //! 3. the HMAC-SHA256 signature matches, compared in constant time;
-//! 4. the payload is one JSON object without repeated names; `sub` is present and `exp` is an
-//!    integer NumericDate, as are `iat` and `nbf` when present;
+//! 4. the payload is one JSON object without repeated names; `exp` is an integer NumericDate, as
+//!    are `iat` and `nbf` when present; `sub` is a non-empty string (unless
+//!    [`Verifier::allow_missing_subject`]);
 //! 5. not expired (`now >= exp + leeway`), not before `nbf - leeway`, `iat` neither after
 //!    `now + leeway` nor after `exp`, lifetime at most the maximum (plus leeway);
 //! 6. `iss` and `aud` match exactly when configured; a token with an `aud` is refused by a verifier
@@ -74,6 +75,7 @@ pub struct Verifier {
     clock: Arc<dyn Clock>,
     issuer: Option<Arc<str>>,
     audiences: Arc<[String]>,
+    subject_required: bool,
 }
 
 impl Verifier {
@@ -88,6 +90,7 @@ impl Verifier {
             clock: Arc::new(SystemClock),
             issuer: None,
             audiences: Arc::from([]),
+            subject_required: true,
         }
     }
 
@@ -133,6 +136,16 @@ impl Verifier {
         self
     }
 
+    /// Accepts tokens without a `sub` (or with an empty one), whose [`Claims::sub`] is then empty.
+    /// By default such a token is refused with [`VerifyError::MissingClaim`]: every token the
+    /// product's services trade names its user. This is for tokens from elsewhere, such as the
+    /// RFC 7515 examples.
+    #[must_use]
+    pub fn allow_missing_subject(mut self) -> Self {
+        self.subject_required = false;
+        self
+    }
+
     /// The configured leeway.
     pub fn leeway(&self) -> Duration {
         self.leeway
@@ -161,9 +174,11 @@ impl Verifier {
         check_header(&decode(segments.header, TokenPart::Header)?)?;
         self.check_signature(&segments)?;
         let payload = decode(segments.payload, TokenPart::Payload)?;
-        check_payload_members(&payload)?;
-        let claims: Claims<C> = serde_json::from_slice(&payload)
-            .map_err(|e| VerifyError::InvalidClaims { reason: e.to_string() })?;
+        check_payload_members(&payload, self.subject_required)?;
+        let claims: Claims<C> =
+            serde_json::from_slice(&payload).map_err(|e| VerifyError::InvalidClaims {
+                reason: e.to_string(),
+            })?;
         self.check_claims(&claims)?;
         Ok(claims)
     }
@@ -196,7 +211,11 @@ impl Verifier {
         let mut tag = [0_u8; TAG_LEN];
         match URL_SAFE_NO_PAD.decode_slice(segments.signature, &mut tag) {
             Ok(TAG_LEN) => {}
-            _ => return Err(VerifyError::Base64 { part: TokenPart::Signature }),
+            _ => {
+                return Err(VerifyError::Base64 {
+                    part: TokenPart::Signature,
+                });
+            }
         }
         if self.key.verify(segments.signing_input.as_bytes(), &tag) {
             Ok(())
@@ -206,8 +225,8 @@ impl Verifier {
     }
 
     fn check_claims<C>(&self, claims: &Claims<C>) -> Result<(), VerifyError> {
-        if claims.sub.is_empty() {
-            return Err(VerifyError::InvalidClaims { reason: "`sub` is empty".to_owned() });
+        if self.subject_required && claims.sub.is_empty() {
+            return Err(VerifyError::MissingClaim { claim: "sub" });
         }
         self.check_times(claims)?;
         self.check_issuer(claims.iss.as_deref())?;
@@ -235,7 +254,10 @@ impl Verifier {
         }
         let lifetime = exp - claims.iat.unwrap_or(now);
         if lifetime > self.max_lifetime.saturating_add(self.leeway) {
-            return Err(VerifyError::LifetimeTooLong { lifetime, max: self.max_lifetime });
+            return Err(VerifyError::LifetimeTooLong {
+                lifetime,
+                max: self.max_lifetime,
+            });
         }
         Ok(())
     }
@@ -255,7 +277,9 @@ impl Verifier {
             return if found.is_empty() {
                 Ok(())
             } else {
-                Err(VerifyError::UnexpectedAudience { found: found.to_vec() })
+                Err(VerifyError::UnexpectedAudience {
+                    found: found.to_vec(),
+                })
             };
         }
         if found.iter().any(|aud| self.audiences.contains(aud)) {
@@ -281,7 +305,10 @@ struct Segments<'a> {
 impl<'a> Segments<'a> {
     fn split(token: &'a str) -> Result<Self, VerifyError> {
         if token.len() > MAX_TOKEN_LEN {
-            return Err(VerifyError::TooLarge { len: token.len(), max: MAX_TOKEN_LEN });
+            return Err(VerifyError::TooLarge {
+                len: token.len(),
+                max: MAX_TOKEN_LEN,
+            });
         }
         let mut dots = token.match_indices('.').map(|(i, _)| i);
         match (dots.next(), dots.next(), dots.next()) {
@@ -291,20 +318,30 @@ impl<'a> Segments<'a> {
                 signature: &token[second + 1..],
                 signing_input: &token[..second],
             }),
-            _ => Err(VerifyError::SegmentCount { found: token.matches('.').count() + 1 }),
+            _ => Err(VerifyError::SegmentCount {
+                found: token.matches('.').count() + 1,
+            }),
         }
     }
 }
 
 /// Strict base64url: no padding, no whitespace, no non-zero trailing bits.
 fn decode(segment: &str, part: TokenPart) -> Result<Vec<u8>, VerifyError> {
-    URL_SAFE_NO_PAD.decode(segment).map_err(|_| VerifyError::Base64 { part })
+    URL_SAFE_NO_PAD
+        .decode(segment)
+        .map_err(|_| VerifyError::Base64 { part })
 }
 
 fn parse_members(json: &[u8], part: TokenPart) -> Result<Members<'_>, VerifyError> {
-    let members = Members::parse(json).map_err(|e| VerifyError::Json { part, reason: e.to_string() })?;
+    let members = Members::parse(json).map_err(|e| VerifyError::Json {
+        part,
+        reason: e.to_string(),
+    })?;
     if let Some(name) = members.duplicate() {
-        return Err(VerifyError::DuplicateMember { part, name: echo(name) });
+        return Err(VerifyError::DuplicateMember {
+            part,
+            name: echo(name),
+        });
     }
     Ok(members)
 }
@@ -314,7 +351,11 @@ fn check_header(header: &[u8]) -> Result<(), VerifyError> {
     match members.get("alg") {
         Some(Value::Str(alg)) if alg == "HS256" => {}
         Some(Value::Str(alg)) => return Err(VerifyError::UnsupportedAlgorithm { alg: echo(alg) }),
-        Some(_) => return Err(VerifyError::UnsupportedAlgorithm { alg: "(not a string)".into() }),
+        Some(_) => {
+            return Err(VerifyError::UnsupportedAlgorithm {
+                alg: "(not a string)".into(),
+            });
+        }
         None => return Err(VerifyError::UnsupportedAlgorithm { alg: String::new() }),
     }
     if members.get("crit").is_some() {
@@ -324,16 +365,19 @@ fn check_header(header: &[u8]) -> Result<(), VerifyError> {
         None => Ok(()),
         Some(Value::Str(typ)) if typ.eq_ignore_ascii_case("JWT") => Ok(()),
         Some(Value::Str(typ)) => Err(VerifyError::UnexpectedType { typ: echo(typ) }),
-        Some(_) => Err(VerifyError::UnexpectedType { typ: "(not a string)".into() }),
+        Some(_) => Err(VerifyError::UnexpectedType {
+            typ: "(not a string)".into(),
+        }),
     }
 }
 
-fn check_payload_members(payload: &[u8]) -> Result<(), VerifyError> {
+fn check_payload_members(payload: &[u8], subject_required: bool) -> Result<(), VerifyError> {
     let members = parse_members(payload, TokenPart::Payload)?;
-    for claim in ["sub", "exp"] {
-        if members.get(claim).is_none() {
-            return Err(VerifyError::MissingClaim { claim });
-        }
+    if members.get("exp").is_none() {
+        return Err(VerifyError::MissingClaim { claim: "exp" });
+    }
+    if subject_required && members.get("sub").is_none() {
+        return Err(VerifyError::MissingClaim { claim: "sub" });
     }
     for claim in ["exp", "iat", "nbf"] {
         match members.get(claim) {

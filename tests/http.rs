@@ -1,0 +1,170 @@
+//! Bearer parsing and the RFC 6750 §3.1 mapping: exact statuses, challenges and bodies.
+
+mod common;
+
+use common::*;
+use http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, WWW_AUTHENTICATE};
+use http::{HeaderMap, HeaderValue, StatusCode};
+use jwt_auth::{AuthError, BearerError, VerifyError, bearer_token};
+
+const INVALID_TOKEN: &str = r#"Bearer error="invalid_token", error_description="The access token is invalid or has expired""#;
+const INVALID_REQUEST: &str =
+    r#"Bearer error="invalid_request", error_description="The Authorization header is malformed""#;
+
+fn headers(values: &[&[u8]]) -> HeaderMap {
+    let mut map = HeaderMap::new();
+    for value in values {
+        map.append(AUTHORIZATION, HeaderValue::from_bytes(value).unwrap());
+    }
+    map
+}
+
+#[test]
+fn the_scheme_is_case_insensitive_and_the_token_is_returned_as_is() {
+    for value in [
+        "Bearer abc.def.ghi",
+        "bearer abc.def.ghi",
+        "BEARER  abc.def.ghi",
+        "Bearer abc.def.ghi ",
+    ] {
+        assert_eq!(
+            bearer_token(&headers(&[value.as_bytes()])),
+            Ok("abc.def.ghi"),
+            "{value:?}"
+        );
+    }
+    assert_eq!(
+        bearer_token(&headers(&[b"Bearer dG9rZW4="])),
+        Ok("dG9rZW4=")
+    );
+}
+
+#[test]
+fn each_malformed_header_has_its_own_error() {
+    let cases: &[(&[&[u8]], BearerError)] = &[
+        (&[], BearerError::Missing),
+        (&[b"Basic dXNlcjpwYXNz"], BearerError::OtherScheme),
+        (&[b"Bearerabc.def.ghi"], BearerError::OtherScheme),
+        (&[b"Bearer"], BearerError::MissingToken),
+        (&[b"Bearer   "], BearerError::MissingToken),
+        (&[b""], BearerError::MissingToken),
+        (
+            &[b"Bearer a.b.c", b"Bearer d.e.f"],
+            BearerError::MultipleHeaders,
+        ),
+        (&[b"Bearer a.b.c d"], BearerError::InvalidCharacters),
+        (&[b"Bearer a,b"], BearerError::InvalidCharacters),
+        (&[b"Bearer ==="], BearerError::InvalidCharacters),
+        (&[b"Bearer a=b"], BearerError::InvalidCharacters),
+        (&[b"Bearer \xe2\x82\xac"], BearerError::InvalidCharacters),
+    ];
+    for (values, expected) in cases {
+        assert_eq!(bearer_token(&headers(values)), Err(*expected), "{values:?}");
+    }
+}
+
+fn rejection(values: &[&[u8]]) -> AuthError {
+    verifier().authenticate(&headers(values)).unwrap_err()
+}
+
+#[test]
+fn no_credentials_get_a_bare_challenge_and_no_error_code() {
+    for values in [&[][..], &[&b"Basic dXNlcjpwYXNz"[..]][..]] {
+        let response = rejection(values).to_response();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(response.headers()[WWW_AUTHENTICATE], "Bearer");
+        assert_eq!(response.headers()[CACHE_CONTROL], "no-store");
+        assert!(response.headers().get(CONTENT_TYPE).is_none());
+        assert_eq!(response.body(), "");
+    }
+}
+
+#[test]
+fn a_malformed_header_is_a_400_invalid_request() {
+    for values in [
+        &[&b"Bearer"[..]][..],
+        &[b"Bearer a.b.c", b"Bearer a.b.c"],
+        &[b"Bearer a b"],
+    ] {
+        let err = rejection(values);
+        assert_eq!(err.status_code(), StatusCode::BAD_REQUEST);
+        assert_eq!(err.error_code(), Some("invalid_request"));
+        let response = err.to_response();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(response.headers()[WWW_AUTHENTICATE], INVALID_REQUEST);
+        assert_eq!(response.headers()[CONTENT_TYPE], "application/json");
+        assert_eq!(
+            response.body(),
+            r#"{"error":"invalid_request","error_description":"The Authorization header is malformed"}"#
+        );
+    }
+}
+
+#[test]
+fn every_token_failure_is_a_generic_401_invalid_token() {
+    let expired = issuer()
+        .with_ttl(time::Duration::seconds(1))
+        .issue("42", None)
+        .unwrap();
+    let verifier = verifier().with_clock(jwt_auth::FixedClock::new(T0 + time::Duration::hours(1)));
+    let other = sign_raw(
+        r#"{"alg":"HS256"}"#,
+        &product_payload(),
+        OTHER_SECRET.as_bytes(),
+    );
+    for token in [expired.as_str(), other.as_str(), "a.b.c", "not-a-jwt"] {
+        let mut map = HeaderMap::new();
+        map.insert(
+            AUTHORIZATION,
+            HeaderValue::from_str(&format!("Bearer {token}")).unwrap(),
+        );
+        let err = verifier.authenticate(&map).unwrap_err();
+        assert!(matches!(err, AuthError::Token(_)), "{err:?}");
+        let response = err.to_response();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(response.headers()[WWW_AUTHENTICATE], INVALID_TOKEN);
+        assert_eq!(
+            response.body(),
+            r#"{"error":"invalid_token","error_description":"The access token is invalid or has expired"}"#
+        );
+    }
+}
+
+#[test]
+fn the_precise_cause_stays_in_the_error_for_logs() {
+    let other = sign_raw(
+        r#"{"alg":"HS256"}"#,
+        &product_payload(),
+        OTHER_SECRET.as_bytes(),
+    );
+    let mut map = HeaderMap::new();
+    map.insert(
+        AUTHORIZATION,
+        HeaderValue::from_str(&format!("Bearer {other}")).unwrap(),
+    );
+    let err = verifier().authenticate(&map).unwrap_err();
+    assert_eq!(err, AuthError::Token(VerifyError::InvalidSignature));
+    assert!(
+        err.to_string()
+            .starts_with("token rejected: signature does not match")
+    );
+    assert!(
+        !err.to_string().contains(&other),
+        "the token never appears in messages"
+    );
+}
+
+#[test]
+fn a_valid_bearer_token_authenticates() {
+    let token = issuer().issue("42", Some("ada@example.com")).unwrap();
+    let mut map = HeaderMap::new();
+    map.insert(
+        AUTHORIZATION,
+        HeaderValue::from_str(&format!("bearer {token}")).unwrap(),
+    );
+    let claims = verifier().authenticate(&map).unwrap();
+    assert_eq!(
+        (claims.sub.as_str(), claims.email.as_deref()),
+        ("42", Some("ada@example.com"))
+    );
+}
