@@ -1,0 +1,316 @@
+//! Verify, issue and authenticate throughput, against the baselines users would otherwise have:
+//! `jsonwebtoken::decode` as a user writes it, and a FLOOR (the least work any verifier must do).
+//!
+//! ```sh
+//! cargo bench --bench verify                       # rust-crypto backend
+//! cargo bench --bench verify --no-default-features --features aws-lc-rs
+//! ```
+//!
+//! After the measurements it prints the medians and the ratios the crate targets (issue 5).
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use criterion::{Criterion, Throughput};
+use http::header::AUTHORIZATION;
+use http::{HeaderMap, HeaderValue};
+use jwt_auth::{Issuer, Secret, Verifier};
+use serde::{Deserialize, Serialize};
+
+/// `openssl rand -hex 32`, as in production.
+const SECRET: &str = "ec67705a52ace3b4b1f8a22055baa064e8a12889e724bace163bf8e987ee63b4";
+/// The product's token shape: 183 characters.
+const SUB: &str = "123456";
+const EMAIL: &str = "ada@example.com";
+
+#[derive(Serialize, Deserialize)]
+struct ProductClaims {
+    sub: String,
+    email: Option<String>,
+    iat: i64,
+    exp: i64,
+}
+
+/// The floor: HMAC-SHA256 with a precomputed key, one base64url decode of the signature and one of
+/// the payload, one `serde_json` parse, the `exp` check. Nothing else: no header, no policy. Uses
+/// the same crypto crate as the backend under test.
+mod floor {
+    use super::*;
+
+    #[cfg(feature = "aws-lc-rs")]
+    pub(crate) struct Key(aws_lc_rs::hmac::Key);
+    #[cfg(all(feature = "rust-crypto", not(feature = "aws-lc-rs")))]
+    pub(crate) struct Key(hmac::Hmac<sha2::Sha256>);
+
+    impl Key {
+        #[cfg(feature = "aws-lc-rs")]
+        pub(crate) fn new(secret: &[u8]) -> Self {
+            Self(aws_lc_rs::hmac::Key::new(
+                aws_lc_rs::hmac::HMAC_SHA256,
+                secret,
+            ))
+        }
+        #[cfg(all(feature = "rust-crypto", not(feature = "aws-lc-rs")))]
+        pub(crate) fn new(secret: &[u8]) -> Self {
+            use hmac::Mac as _;
+            Self(hmac::Hmac::new_from_slice(secret).unwrap())
+        }
+
+        #[cfg(feature = "aws-lc-rs")]
+        fn verify_tag(&self, message: &[u8], tag: &[u8]) -> bool {
+            aws_lc_rs::hmac::verify(&self.0, message, tag).is_ok()
+        }
+        #[cfg(all(feature = "rust-crypto", not(feature = "aws-lc-rs")))]
+        fn verify_tag(&self, message: &[u8], tag: &[u8]) -> bool {
+            use hmac::Mac as _;
+            let mut mac = self.0.clone();
+            mac.update(message);
+            mac.verify_slice(tag).is_ok()
+        }
+
+        #[cfg(feature = "aws-lc-rs")]
+        fn tag(&self, message: &[u8]) -> [u8; 32] {
+            aws_lc_rs::hmac::sign(&self.0, message)
+                .as_ref()
+                .try_into()
+                .unwrap()
+        }
+        #[cfg(all(feature = "rust-crypto", not(feature = "aws-lc-rs")))]
+        fn tag(&self, message: &[u8]) -> [u8; 32] {
+            use hmac::Mac as _;
+            let mut mac = self.0.clone();
+            mac.update(message);
+            mac.finalize().into_bytes().into()
+        }
+
+        pub(crate) fn verify(&self, token: &str, now: i64) -> Option<ProductClaims> {
+            let (signing_input, signature) = token.rsplit_once('.')?;
+            let (_, payload) = signing_input.split_once('.')?;
+            let mut tag = [0_u8; 32];
+            URL_SAFE_NO_PAD.decode_slice(signature, &mut tag).ok()?;
+            if !self.verify_tag(signing_input.as_bytes(), &tag) {
+                return None;
+            }
+            let json = URL_SAFE_NO_PAD.decode(payload).ok()?;
+            let claims: ProductClaims = serde_json::from_slice(&json).ok()?;
+            (claims.exp > now).then_some(claims)
+        }
+
+        /// The issuing floor: serialize, base64url, HMAC, base64url.
+        pub(crate) fn issue(&self, claims: &ProductClaims) -> String {
+            let mut token = String::from("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.");
+            URL_SAFE_NO_PAD.encode_string(serde_json::to_vec(claims).unwrap(), &mut token);
+            let tag = self.tag(token.as_bytes());
+            token.push('.');
+            URL_SAFE_NO_PAD.encode_string(tag, &mut token);
+            token
+        }
+    }
+}
+
+struct Fixture {
+    token: String,
+    headers: HeaderMap,
+    verifier: Verifier,
+    issuer: Issuer,
+    floor: floor::Key,
+    jwt_key: jsonwebtoken::DecodingKey,
+    jwt_validation: jsonwebtoken::Validation,
+    now: i64,
+}
+
+fn fixture() -> Fixture {
+    let secret = Secret::new(SECRET).unwrap();
+    let issuer = Issuer::new(&secret);
+    let token = issuer.issue(SUB, Some(EMAIL)).unwrap();
+    assert_eq!(token.len(), 183, "the product's token shape");
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        AUTHORIZATION,
+        HeaderValue::from_str(&format!("Bearer {token}")).unwrap(),
+    );
+    Fixture {
+        verifier: Verifier::new(&secret),
+        issuer,
+        floor: floor::Key::new(SECRET.as_bytes()),
+        jwt_key: jsonwebtoken::DecodingKey::from_secret(SECRET.as_bytes()),
+        jwt_validation: jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::HS256),
+        now: time::OffsetDateTime::now_utc().unix_timestamp(),
+        token,
+        headers,
+    }
+}
+
+fn verify(c: &mut Criterion, f: &Fixture) {
+    let mut group = c.benchmark_group("verify");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("jwt-auth", |b| {
+        b.iter(|| f.verifier.verify(black_box(&f.token)).unwrap());
+    });
+    group.bench_function("floor", |b| {
+        b.iter(|| f.floor.verify(black_box(&f.token), f.now).unwrap());
+    });
+    group.bench_function("jsonwebtoken", |b| {
+        b.iter(|| {
+            jsonwebtoken::decode::<ProductClaims>(
+                black_box(&f.token),
+                &f.jwt_key,
+                &f.jwt_validation,
+            )
+            .unwrap()
+        });
+    });
+    group.finish();
+}
+
+fn issue(c: &mut Criterion, f: &Fixture) {
+    let mut group = c.benchmark_group("issue");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("jwt-auth", |b| {
+        b.iter(|| f.issuer.issue(black_box(SUB), Some(EMAIL)).unwrap());
+    });
+    group.bench_function("floor", |b| {
+        b.iter(|| {
+            let now = time::OffsetDateTime::now_utc().unix_timestamp();
+            let claims = ProductClaims {
+                sub: black_box(SUB).to_owned(),
+                email: Some(EMAIL.to_owned()),
+                iat: now,
+                exp: now + 604_800,
+            };
+            f.floor.issue(&claims)
+        });
+    });
+    group.finish();
+}
+
+fn authenticate(c: &mut Criterion, f: &Fixture) {
+    let mut group = c.benchmark_group("authenticate");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("jwt-auth", |b| {
+        b.iter(|| f.verifier.authenticate(black_box(&f.headers)).unwrap());
+    });
+    group.finish();
+}
+
+/// Verifications per second with 1 and 2 threads sharing one `Verifier`.
+fn threads(c: &mut Criterion, f: &Fixture) {
+    let mut group = c.benchmark_group("threads");
+    group.throughput(Throughput::Elements(1));
+    for threads in [1_u64, 2] {
+        group.bench_function(format!("{threads}"), |b| {
+            b.iter_custom(|iters| {
+                let per_thread = iters.div_ceil(threads);
+                let start = Instant::now();
+                std::thread::scope(|scope| {
+                    for _ in 0..threads {
+                        scope.spawn(|| {
+                            for _ in 0..per_thread {
+                                black_box(f.verifier.verify(black_box(&f.token)).unwrap());
+                            }
+                        });
+                    }
+                });
+                start.elapsed()
+            });
+        });
+    }
+    group.finish();
+}
+
+/// The median of one benchmark of this run, in nanoseconds, from criterion's estimates.
+fn median_ns(group: &str, name: &str) -> Option<f64> {
+    // Where criterion writes: $CRITERION_HOME, else $CARGO_TARGET_DIR/criterion, else
+    // target/criterion (cargo runs benches from the package root).
+    let home = std::env::var_os("CRITERION_HOME").map_or_else(
+        || {
+            let target = std::env::var_os("CARGO_TARGET_DIR")
+                .map_or_else(|| PathBuf::from("target"), PathBuf::from);
+            target.join("criterion")
+        },
+        PathBuf::from,
+    );
+    let text =
+        std::fs::read_to_string(home.join(group).join(name).join("new/estimates.json")).ok()?;
+    let estimates: serde_json::Value = serde_json::from_str(&text).ok()?;
+    estimates["median"]["point_estimate"].as_f64()
+}
+
+fn summary() {
+    let m = |group, name| median_ns(group, name);
+    let (
+        Some(verify),
+        Some(floor),
+        Some(jwt),
+        Some(issue),
+        Some(issue_floor),
+        Some(auth),
+        Some(t1),
+        Some(t2),
+    ) = (
+        m("verify", "jwt-auth"),
+        m("verify", "floor"),
+        m("verify", "jsonwebtoken"),
+        m("issue", "jwt-auth"),
+        m("issue", "floor"),
+        m("authenticate", "jwt-auth"),
+        m("threads", "1"),
+        m("threads", "2"),
+    )
+    else {
+        println!("\n(no summary: run the whole bench, without a filter, to get the ratios)");
+        return;
+    };
+    println!(
+        "\nSummary ({} backend), medians of this run:",
+        jwt_auth::CRYPTO_BACKEND
+    );
+    println!(
+        "  verify        jwt-auth {verify:>7.0} ns | floor {floor:>6.0} ns | jsonwebtoken::decode {jwt:>6.0} ns"
+    );
+    println!("  issue         jwt-auth {issue:>7.0} ns | floor {issue_floor:>6.0} ns");
+    println!("  authenticate  jwt-auth {auth:>7.0} ns");
+    println!("  threads       1: {t1:.0} ns/verify, 2: {t2:.0} ns/verify");
+    let check = |label: &str, ratio: f64, target: &str, ok: bool| {
+        println!(
+            "  {label:<34} {ratio:>5.2}  (target {target}) {}",
+            if ok { "met" } else { "MISSED" }
+        );
+    };
+    check(
+        "verify / floor",
+        verify / floor,
+        "<= 1.30",
+        verify / floor <= 1.3,
+    );
+    check(
+        "verify / jsonwebtoken::decode",
+        verify / jwt,
+        "<= 0.60",
+        verify / jwt <= 0.6,
+    );
+    check(
+        "issue / issue floor",
+        issue / issue_floor,
+        "<= 1.30",
+        issue / issue_floor <= 1.3,
+    );
+    check("2-thread speed-up", t1 / t2, ">= 1.90", t1 / t2 >= 1.9);
+}
+
+fn main() {
+    let f = fixture();
+    let mut c = Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .configure_from_args();
+    verify(&mut c, &f);
+    issue(&mut c, &f);
+    authenticate(&mut c, &f);
+    threads(&mut c, &f);
+    c.final_summary();
+    summary();
+}
