@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Live interop cross-check, as CI runs it from a fresh clone (cwd: the repository root). Needs only
+# python3 (with venv/pip), node/npm and cargo; installs the pinned peers locally (interop/.venv,
+# interop/node_modules). Exits non-zero when any peer disagrees with jwt-auth or with the
+# documented policy table. Safe to run repeatedly.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== interop: installing the pinned peers"
+interop/setup.sh
+
+echo "== interop: live cross-check, both directions, fresh secrets"
+# A fresh secret for the live run, never the fixtures' nor the caller's.
+env -u JWT_SECRET -u JWT_SECRET_OTHER -u JWT_EXPIRES_MIN -u JWT_LEEWAY_SECS \
+    interop/.venv/bin/python interop/crosscheck.py
+
+echo "== interop: regenerate the fixtures from the live peers and run the fixture test on them"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+env -u JWT_SECRET -u JWT_SECRET_OTHER interop/regen-fixtures.sh "$tmp/peers.json"
+JWT_AUTH_INTEROP_FIXTURES="$tmp/peers.json" cargo test --locked --quiet --test interop_fixtures
+
+echo "== interop: the committed fixtures"
+cargo test --locked --quiet --test interop_fixtures
