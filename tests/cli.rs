@@ -232,18 +232,18 @@ fn jwt_secret_wins_over_piped_input_unless_stdin_is_asked_for() {
         format!("{}  (secret from JWT_SECRET)\n", env_secret.fingerprint())
     );
 
-    let out = run(
-        &["secret", "fingerprint", "--stdin"],
-        &env,
-        Some(piped.as_bytes()),
-    );
-    assert_eq!(
-        out.stdout,
-        format!(
+    for force in ["--stdin", "-"] {
+        let out = run(
+            &["secret", "fingerprint", force],
+            &env,
+            Some(piped.as_bytes()),
+        );
+        let expected = format!(
             "{}  (secret from standard input)\n",
             piped_secret.fingerprint()
-        )
-    );
+        );
+        assert_eq!(out.stdout, expected, "{force}");
+    }
 }
 
 #[test]

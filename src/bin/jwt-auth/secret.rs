@@ -27,21 +27,26 @@ pub(crate) enum SecretCommand {
 /// Where the secret is read from. Never an argument: that would leak into shell history.
 #[derive(Debug, Args)]
 #[command(after_help = "\
-The secret is read from standard input with --stdin; otherwise from JWT_SECRET when it is set \
+The secret is read from standard input with --stdin (or -); otherwise from JWT_SECRET when it is set \
 (taken byte for byte, as the services see it); otherwise from standard input when that is a pipe \
 or a file. From standard input, one trailing newline (\\n or \\r\\n) is removed.")]
 pub(crate) struct SecretSource {
     /// Read the secret from standard input even when JWT_SECRET is set.
     #[arg(long)]
     stdin: bool,
-    /// Caught only to refuse it without echoing it, as clap's own error would.
+    /// `-` is the same as `--stdin`. Anything else is caught only to refuse it without echoing
+    /// it, as clap's own error would.
     #[arg(hide = true, value_name = "SECRET")]
     argument: Option<String>,
 }
 
 impl SecretSource {
     fn read(&self) -> Result<SecretInput, UsageError> {
-        if self.argument.is_some() {
+        if self
+            .argument
+            .as_deref()
+            .is_some_and(|argument| argument != "-")
+        {
             return Err(UsageError::new(
                 "secrets are never taken as arguments: they end up in shell history and process \
                  lists. Set JWT_SECRET, or pipe the secret in (`jwt-auth secret check < file`). \
@@ -49,7 +54,7 @@ impl SecretSource {
                  as exposed",
             ));
         }
-        input::secret_for_check(self.stdin)
+        input::secret_for_check(self.stdin || self.argument.is_some())
     }
 }
 
