@@ -1,0 +1,245 @@
+//! `jwt-auth secret generate | check | fingerprint`.
+
+use std::fmt::Write as _;
+
+use clap::{Args, Subcommand};
+use jwt_auth::{Secret, SecretProblem, WeakSecret};
+use serde_json::{Value, json};
+
+use crate::CommandResult;
+use crate::input::{self, SecretInput};
+use crate::output::{Outcome, UsageError};
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum SecretCommand {
+    /// Print a new random secret (64 hex characters) and its fingerprint. The only command that
+    /// prints a secret.
+    Generate,
+    /// Check the secret in JWT_SECRET (or on standard input) against every strength rule.
+    ///
+    /// Exit 0 when it is strong, 1 when it is weak (every failed rule is listed with its fix).
+    Check(SecretSource),
+    /// Print the fingerprint of the secret in JWT_SECRET (or on standard input), to compare
+    /// secrets across hosts without revealing them.
+    Fingerprint(FingerprintArgs),
+}
+
+/// Where the secret is read from. Never an argument: that would leak into shell history.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+The secret is read from standard input with --stdin (or -); otherwise from JWT_SECRET when it is set \
+(taken byte for byte, as the services see it); otherwise from standard input when that is a pipe \
+or a file. From standard input, one trailing newline (\\n or \\r\\n) is removed.")]
+pub(crate) struct SecretSource {
+    /// Read the secret from standard input even when JWT_SECRET is set.
+    #[arg(long)]
+    stdin: bool,
+    /// `-` is the same as `--stdin`. Anything else is caught only to refuse it without echoing
+    /// it, as clap's own error would.
+    #[arg(hide = true, value_name = "SECRET")]
+    argument: Option<String>,
+}
+
+impl SecretSource {
+    fn read(&self) -> Result<SecretInput, UsageError> {
+        if self
+            .argument
+            .as_deref()
+            .is_some_and(|argument| argument != "-")
+        {
+            return Err(UsageError::new(
+                "secrets are never taken as arguments: they end up in shell history and process \
+                 lists. Set JWT_SECRET, or pipe the secret in (`jwt-auth secret check < file`). \
+                 If that argument was a real secret, it is now in your shell history: treat it \
+                 as exposed",
+            ));
+        }
+        input::secret_for_check(self.stdin || self.argument.is_some())
+    }
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct FingerprintArgs {
+    #[command(flatten)]
+    source: SecretSource,
+    /// Fingerprint a secret that fails the strength check anyway (with a loud warning). A
+    /// fingerprint of a guessable secret lets anyone who sees it confirm a guess offline.
+    #[arg(long)]
+    allow_weak_secret: bool,
+}
+
+pub(crate) fn run(command: SecretCommand) -> CommandResult {
+    match command {
+        SecretCommand::Generate => Ok(generate()),
+        SecretCommand::Check(source) => Ok(check(&source.read()?)),
+        SecretCommand::Fingerprint(args) => {
+            Ok(fingerprint(&args.source.read()?, args.allow_weak_secret))
+        }
+    }
+}
+
+fn generate() -> Outcome {
+    let (secret, shareable) = Secret::generate();
+    let fingerprint = secret.fingerprint().to_string();
+    let mut outcome = Outcome::success(
+        format!("secret:      {shareable}\nfingerprint: {fingerprint}\n"),
+        json!({ "secret": shareable, "fingerprint": fingerprint }),
+    );
+    // A hint for the human only: the JSON stays the bare result.
+    outcome.notes.push(
+        "Set this secret as JWT_SECRET on every service that issues or verifies tokens, byte for \
+         byte; then `jwt-auth secret fingerprint` must print the same fingerprint on each host."
+            .to_owned(),
+    );
+    outcome
+}
+
+fn check(candidate: &SecretInput) -> Outcome {
+    let len = candidate.bytes.len();
+    let source = candidate.source;
+    let notes = whitespace_warning(&candidate.bytes);
+    match Secret::new(&candidate.bytes) {
+        Ok(secret) => Outcome::success(
+            format!(
+                "strong: the secret from {source} ({len} bytes) passes every rule\n\
+                 fingerprint: {}\n",
+                secret.fingerprint()
+            ),
+            json!({
+                "strong": true,
+                "source": source.name(),
+                "length": len,
+                "fingerprint": secret.fingerprint().to_string(),
+                "problems": [],
+            }),
+        ),
+        Err(weak) => Outcome::refused(
+            format!(
+                "weak: the secret from {source} ({len} bytes) {}",
+                describe_weak(&weak)
+            ),
+            json!({
+                "strong": false,
+                "source": source.name(),
+                "length": len,
+                "problems": problems_json(&weak),
+                "next_step": NEXT_STEP,
+            }),
+        ),
+    }
+    .with_notes(notes)
+}
+
+fn fingerprint(candidate: &SecretInput, allow_weak: bool) -> Outcome {
+    let source = candidate.source;
+    let notes = whitespace_warning(&candidate.bytes);
+    let secret = match load(candidate, allow_weak) {
+        Ok(secret) => secret,
+        Err(refusal) => return refusal.with_notes(notes),
+    };
+    let fingerprint = secret.fingerprint().to_string();
+    Outcome::success(
+        format!("{fingerprint}  (secret from {source})\n"),
+        json!({ "fingerprint": fingerprint, "source": source.name(), "strong": !secret.is_insecure() }),
+    )
+    .with_notes(notes)
+}
+
+/// Builds the secret for the commands that use one (fingerprint, issue, verify). A weak secret
+/// is a refusal, unless `allow_weak` asks for it by name; the library then warns on standard
+/// error.
+pub(crate) fn load(candidate: &SecretInput, allow_weak: bool) -> Result<Secret, Outcome> {
+    let result = if allow_weak {
+        Secret::insecure_for_development(&candidate.bytes)
+    } else {
+        Secret::new(&candidate.bytes)
+    };
+    result.map_err(|weak| {
+        Outcome::refused(
+            format!(
+                "refused: the secret from {} {}(--allow-weak-secret uses it anyway, with a \
+                 warning.)\n",
+                candidate.source,
+                describe_weak(&weak)
+            ),
+            json!({
+                "error": "weak_secret",
+                "source": candidate.source.name(),
+                "problems": problems_json(&weak),
+                "next_step": NEXT_STEP,
+            }),
+        )
+    })
+}
+
+const NEXT_STEP: &str = "generate a new secret with `jwt-auth secret generate`, set it as \
+    JWT_SECRET on every service that issues or verifies tokens, restart them, and check that \
+    `jwt-auth secret fingerprint` prints the same value on each host. Tokens signed with the old \
+    secret stop verifying: their users log in again.";
+
+/// `fails 2 rules:\n  - …\n    fix: …\nnext step: …\n`
+fn describe_weak(weak: &WeakSecret) -> String {
+    let count = weak.problems.len();
+    let mut text = format!("fails {count} rule{}:\n", if count == 1 { "" } else { "s" });
+    for problem in &weak.problems {
+        let _ = writeln!(text, "  - {problem}\n    fix: {}", fix(problem));
+    }
+    let _ = writeln!(text, "next step: {NEXT_STEP}");
+    text
+}
+
+fn problems_json(weak: &WeakSecret) -> Value {
+    weak.problems
+        .iter()
+        .map(|problem| {
+            json!({ "rule": rule(problem), "message": problem.to_string(), "fix": fix(problem) })
+        })
+        .collect()
+}
+
+fn rule(problem: &SecretProblem) -> &'static str {
+    match problem {
+        SecretProblem::Empty => "empty",
+        SecretProblem::TooShort { .. } => "too_short",
+        SecretProblem::Published { .. } => "published",
+        SecretProblem::LowEntropy { .. } => "low_entropy",
+        SecretProblem::Repetitive { .. } => "repetitive",
+        SecretProblem::LooksLikeKey { .. } => "looks_like_key",
+        _ => "other",
+    }
+}
+
+fn fix(problem: &SecretProblem) -> &'static str {
+    match problem {
+        SecretProblem::Empty => "set it to a generated secret (`jwt-auth secret generate`)",
+        SecretProblem::TooShort { .. } => {
+            "use at least 32 random bytes; a generated secret is 64 hex characters"
+        }
+        SecretProblem::Published { .. } => {
+            "replace it everywhere now: anyone who has read the same tutorial or code can sign \
+             tokens your services accept"
+        }
+        SecretProblem::LowEntropy { .. } | SecretProblem::Repetitive { .. } => {
+            "use random bytes, not words or patterns: `jwt-auth secret generate`"
+        }
+        SecretProblem::LooksLikeKey { .. } => {
+            "HS256 needs a shared random string, not a key file; generate one instead"
+        }
+        _ => "generate a new one with `jwt-auth secret generate`",
+    }
+}
+
+/// Whitespace at either end survives here but not every `.env` loader or YAML file, so two hosts
+/// can end up with different secrets.
+fn whitespace_warning(bytes: &[u8]) -> Vec<String> {
+    let edge = |b: Option<&u8>| b.is_some_and(u8::is_ascii_whitespace);
+    if edge(bytes.first()) || edge(bytes.last()) {
+        vec![
+            "warning: the secret starts or ends with whitespace; some configuration loaders strip \
+             it and others keep it, so services can end up with different secrets"
+                .to_owned(),
+        ]
+    } else {
+        Vec::new()
+    }
+}

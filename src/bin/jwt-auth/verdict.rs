@@ -1,0 +1,220 @@
+//! Why `token verify` rejected a token, and what the operator should do next.
+
+use jwt_auth::{Fingerprint, VerifyError};
+use time::Duration;
+
+use crate::duration::format_duration;
+use crate::output::{relative, utc};
+
+/// What the verifier was configured with, for the explanations.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Context {
+    pub(crate) leeway: Duration,
+    pub(crate) fingerprint: Fingerprint,
+}
+
+/// A rejection, explained.
+#[derive(Debug)]
+pub(crate) struct Explanation {
+    /// A stable name for scripts: `expired`, `signature_mismatch`, `wrong_algorithm`, …
+    pub(crate) reason: &'static str,
+    /// What is wrong, precisely.
+    pub(crate) cause: String,
+    /// What to do about it.
+    pub(crate) next_step: String,
+}
+
+fn explanation(reason: &'static str, cause: String, next_step: impl Into<String>) -> Explanation {
+    Explanation {
+        reason,
+        cause,
+        next_step: next_step.into(),
+    }
+}
+
+const INSPECT: &str = "run `jwt-auth token inspect` on it to see what it contains";
+const COPY: &str = "check that the whole token was copied (no quotes, spaces, line breaks or \
+    truncation)";
+
+#[allow(clippy::too_many_lines)] // one arm per variant reads better than a split
+pub(crate) fn explain(error: &VerifyError, ctx: &Context) -> Explanation {
+    match error {
+        VerifyError::TooLarge { len, max } => explanation(
+            "malformed",
+            format!("malformed token: it is {len} bytes, over the {max}-byte limit"),
+            format!("{COPY}; a token this long is not one this product issues"),
+        ),
+        VerifyError::SegmentCount { found: 5 } => explanation(
+            "malformed",
+            "malformed token: it has 5 segments, so it is an encrypted JWE, not a signed JWT"
+                .to_owned(),
+            "the services here exchange signed HS256 tokens (3 segments): check which system \
+             issued it",
+        ),
+        VerifyError::SegmentCount { found } => explanation(
+            "malformed",
+            format!(
+                "malformed token: it has {found} segment{}; a JWT has exactly 3, \
+                 header.payload.signature",
+                if *found == 1 { "" } else { "s" }
+            ),
+            COPY,
+        ),
+        VerifyError::Base64 { part } => explanation(
+            "malformed",
+            format!("malformed token: the {part} is not canonical unpadded base64url"),
+            format!("{COPY}; `=` padding, `+` or `/` mean it was re-encoded on the way"),
+        ),
+        VerifyError::Json { part, reason } => explanation(
+            "malformed",
+            format!("malformed token: the {part} is not a JSON object ({reason})"),
+            format!("{INSPECT}; the issuing service produces invalid tokens"),
+        ),
+        VerifyError::DuplicateMember { part, name } => explanation(
+            "malformed",
+            format!(
+                "malformed token: the {part} contains `{name}` twice; parsers disagree on which \
+                 one counts, so it is refused"
+            ),
+            "the issuing service builds its JSON by hand or is forging tokens: find out which",
+        ),
+        VerifyError::UnsupportedAlgorithm { alg } => wrong_algorithm(alg),
+        VerifyError::CriticalHeader => explanation(
+            "unsupported_header",
+            "the header lists critical extensions (`crit`), which no service here understands"
+                .to_owned(),
+            "issue plain HS256 tokens, header {\"alg\":\"HS256\",\"typ\":\"JWT\"}",
+        ),
+        VerifyError::UnexpectedType { typ } => explanation(
+            "unsupported_header",
+            format!("the header's `typ` is {typ:?}; only \"JWT\" (or none) is accepted"),
+            "this is another kind of token (an ID token or a logout token, say): use an access \
+             token",
+        ),
+        VerifyError::InvalidSignature => explanation(
+            "signature_mismatch",
+            "signature mismatch: the token was signed with a different secret, or altered (or \
+             truncated) after signing"
+                .to_owned(),
+            format!(
+                "compare secrets without revealing them: run `jwt-auth secret fingerprint` on \
+                 the issuing host, with its JWT_SECRET; the secret used here has fingerprint {}. \
+                 Different fingerprints: set the same JWT_SECRET everywhere and restart. Same \
+                 fingerprint: the token was altered or cut short, so {COPY}",
+                ctx.fingerprint
+            ),
+        ),
+        VerifyError::MissingClaim { claim } => explanation(
+            "missing_claim",
+            format!("the `{claim}` claim is missing"),
+            format!(
+                "the issuer must set `{claim}` (PyJWT and jsonwebtoken set `exp` from an expiry \
+                 option; `sub` is the user id)"
+            ),
+        ),
+        VerifyError::InvalidNumericDate { claim } => explanation(
+            "invalid_claims",
+            format!("the `{claim}` claim is not an integer NumericDate (whole seconds since 1970)"),
+            format!(
+                "the issuer must write `{claim}` as whole seconds, not milliseconds, a string or a fraction; {INSPECT}"
+            ),
+        ),
+        VerifyError::InvalidClaims { reason } => explanation(
+            "invalid_claims",
+            format!("the claims do not have the expected shape: {reason}"),
+            format!("{INSPECT}; `sub` must be a non-empty string and `email` a string"),
+        ),
+        VerifyError::Expired { exp, now } => explanation(
+            "expired",
+            format!(
+                "expired at {}, {} (now {}, leeway {})",
+                utc(*exp),
+                relative(*exp, *now),
+                utc(*now),
+                format_duration(ctx.leeway)
+            ),
+            "the holder needs a new token: log in again (the web front end logs the user out \
+             after a 401; clearing its stored token and signing in does the same). If it should \
+             still be valid, compare the clocks of the issuing host and this one (`date -u`)",
+        ),
+        VerifyError::NotYetValid { nbf, now } => explanation(
+            "not_yet_valid",
+            format!(
+                "not yet valid: usable from {}, {} (now {}, leeway {})",
+                utc(*nbf),
+                relative(*nbf, *now),
+                utc(*now),
+                format_duration(ctx.leeway)
+            ),
+            "wait until then, or, if it was meant to be valid now, compare the clocks of the \
+             issuing host and this one (`date -u`)",
+        ),
+        VerifyError::IssuedInFuture { iat, now } => explanation(
+            "issued_in_future",
+            format!(
+                "issued in the future: `iat` is {}, {} (now {}, leeway {})",
+                utc(*iat),
+                relative(*iat, *now),
+                utc(*now),
+                format_duration(ctx.leeway)
+            ),
+            "the issuing host's clock is ahead of this one: fix its time synchronisation (NTP), \
+             or raise --leeway to confirm the difference",
+        ),
+        VerifyError::IssuedAfterExpiry { iat, exp } => explanation(
+            "invalid_claims",
+            format!("issued at {}, after it expires at {}", utc(*iat), utc(*exp)),
+            "the issuing service computes its times wrongly: fix it",
+        ),
+        VerifyError::LifetimeTooLong { lifetime, max } => explanation(
+            "lifetime_too_long",
+            format!(
+                "lifetime {} exceeds the maximum {} accepted",
+                format_duration(*lifetime),
+                format_duration(*max)
+            ),
+            format!(
+                "the issuer hands out longer tokens than verifiers accept: align JWT_EXPIRES_MIN \
+                 on every service, or pass --max-lifetime {}d to accept it here",
+                lifetime.whole_days() + 1
+            ),
+        ),
+        VerifyError::IssuerMismatch { expected, found } => explanation(
+            "issuer_mismatch",
+            match found {
+                Some(found) => format!("issuer {found:?} is not the expected {expected:?}"),
+                None => format!("the token has no `iss`; {expected:?} is expected"),
+            },
+            "check --issuer against what the issuing service writes in `iss`",
+        ),
+        VerifyError::AudienceMismatch { expected, found } => explanation(
+            "audience_mismatch",
+            format!("audience {found:?} includes none of {expected:?}"),
+            "check --audience against what the issuing service writes in `aud`",
+        ),
+        VerifyError::UnexpectedAudience { found } => explanation(
+            "audience_mismatch",
+            format!("the token is addressed to {found:?}, and no audience is expected here"),
+            "pass --audience with the audience this service should accept",
+        ),
+        other => explanation("rejected", format!("rejected: {other}"), INSPECT),
+    }
+}
+
+fn wrong_algorithm(alg: &str) -> Explanation {
+    let cause = if alg.is_empty() {
+        "wrong algorithm: the header names no `alg`; only HS256 is accepted".to_owned()
+    } else if alg.eq_ignore_ascii_case("none") {
+        format!("wrong algorithm: {alg:?} means an unsigned token, which is never accepted")
+    } else {
+        format!("wrong algorithm: the token uses {alg:?}; only HS256 is accepted")
+    };
+    let next_step = if alg.eq_ignore_ascii_case("none") {
+        "nothing issues unsigned tokens here: treat it as a forgery attempt and find where it \
+         came from"
+    } else {
+        "the issuing service must sign with HS256 and the shared secret (PyJWT: \
+         `algorithm=\"HS256\"`; jsonwebtoken: `{ algorithm: \"HS256\" }`)"
+    };
+    explanation("wrong_algorithm", cause, next_step)
+}
