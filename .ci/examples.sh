@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds, lints and tests the example services (examples/axum, examples/actix-web) and the crate
+# they share (examples/common), as CI runs it: from a fresh clone, with the repository root as
+# the working directory. The tests start the built binaries on free loopback ports.
+set -euo pipefail
+
+packages=(-p example-common -p jwt-auth-axum-example -p jwt-auth-actix-web-example)
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "rustfmt (examples only)"
+cargo fmt "${packages[@]}" --check
+
+step "clippy, pedantic, warnings denied"
+cargo clippy --locked "${packages[@]}" --all-targets --all-features -- -D warnings
+
+step "tests: in-process scenarios and real processes"
+cargo test --locked "${packages[@]}" --all-features
+
+step "the library's own dependency tree has no web framework in it"
+if cargo tree --locked -p jwt-auth -e normal --prefix none | grep -E '^(axum|actix|tokio|tower|hyper|governor|argon2) '; then
+    echo "error: an example dependency leaked into jwt-auth's dependency tree" >&2
+    exit 1
+fi
+echo ok

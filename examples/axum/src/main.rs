@@ -1,0 +1,63 @@
+//! Runs the axum example service on `127.0.0.1:$PORT`; see `example_common::config` for the
+//! environment it reads.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use jwt_auth_axum_example::app;
+use tokio::net::TcpListener;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let (settings, backend) = match example_common::start_up() {
+        Ok(started) => started,
+        Err(exit_code) => return exit_code,
+    };
+    let app = app(Arc::new(backend), &settings.cors_allowed_origins);
+
+    let listener = match TcpListener::bind((Ipv4Addr::LOCALHOST, settings.port)).await {
+        Ok(listener) => listener,
+        Err(err) => {
+            eprintln!("error: cannot listen on 127.0.0.1:{}: {err}", settings.port);
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Ok(address) = listener.local_addr() {
+        tracing::info!("listening on http://{address}");
+    }
+    let service = app.into_make_service_with_connect_info::<SocketAddr>();
+    match axum::serve(listener, service)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM, so in-flight requests finish before the process exits.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,225 @@
+//! The HTTP API both services expose, minus the framework: payloads, the login flow, and every
+//! error response as an `http::Response<String>` that each framework returns unchanged.
+
+use std::fmt;
+use std::net::IpAddr;
+
+use http::{HeaderValue, Response, StatusCode, header};
+use jwt_auth::{AuthError, Claims, Issuer, Verifier, VerifyError};
+use serde::{Deserialize, Serialize};
+
+use crate::accounts::AccountStore;
+use crate::config::Settings;
+use crate::limiter::{LoginLimiter, RetryAfter};
+
+/// The most a request body may hold, in bytes. A login is well under 1 KiB.
+pub const BODY_LIMIT: usize = 16 * 1024;
+
+/// `POST /login` body.
+#[derive(Clone, Deserialize)]
+pub struct LoginRequest {
+    /// The account's email address.
+    pub email: String,
+    /// The password, in clear: never log it.
+    pub password: String,
+}
+
+impl fmt::Debug for LoginRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LoginRequest")
+            .field("email", &self.email)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `POST /login` success body, in the shape of an OAuth 2.0 token response (RFC 6749 §5.1).
+#[derive(Debug, Clone, Serialize)]
+pub struct TokenResponse {
+    /// The signed JWT.
+    pub access_token: String,
+    /// Always `"bearer"`.
+    pub token_type: &'static str,
+    /// Seconds until the token expires.
+    pub expires_in: i64,
+}
+
+/// `GET /me` body: who the token says the caller is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MeResponse {
+    /// The user id.
+    pub sub: String,
+    /// The email address, when the token carries one.
+    pub email: Option<String>,
+    /// When the token expires, in seconds since 1970 (a JWT NumericDate).
+    pub exp: i64,
+}
+
+impl From<Claims> for MeResponse {
+    fn from(claims: Claims) -> Self {
+        Self {
+            sub: claims.sub,
+            email: claims.email,
+            exp: claims.exp.unix_timestamp(),
+        }
+    }
+}
+
+/// `GET /hello` body: the optional-authentication route.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Greeting {
+    /// `hello, <email or user id>`, or `hello, stranger` without a token.
+    pub message: String,
+}
+
+impl Greeting {
+    /// The greeting for a caller who may have authenticated.
+    pub fn for_caller(claims: Option<&Claims>) -> Self {
+        let name = claims.map_or("stranger", |c| c.email.as_deref().unwrap_or(&c.sub));
+        Self {
+            message: format!("hello, {name}"),
+        }
+    }
+}
+
+/// `GET /health` body.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Health {
+    /// Always `"ok"` when the service answers.
+    pub status: &'static str,
+}
+
+/// `GET /health`: the service is up.
+pub const HEALTHY: Health = Health { status: "ok" };
+
+/// Why `POST /login` did not issue a token. The client learns the category, never which part of
+/// the credentials was wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LoginError {
+    /// Unknown email or wrong password: 401.
+    InvalidCredentials,
+    /// Not a JSON object with string `email` and `password`, or over [`BODY_LIMIT`]: 400.
+    InvalidRequest,
+    /// Too many attempts from this client: 429 with `Retry-After`.
+    RateLimited(RetryAfter),
+    /// The token could not be issued, or the password check could not run: 500.
+    Internal,
+}
+
+impl LoginError {
+    /// The status code.
+    pub fn status_code(self) -> StatusCode {
+        match self {
+            Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            Self::InvalidRequest => StatusCode::BAD_REQUEST,
+            Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The whole response: status, JSON body `{"error", "error_description"}` in the style of
+    /// RFC 6749 §5.2, `Cache-Control: no-store`, and `Retry-After` when rate limited.
+    pub fn to_response(self) -> Response<String> {
+        let (error, description) = match self {
+            Self::InvalidCredentials => {
+                ("invalid_credentials", "The email or password is incorrect")
+            }
+            Self::InvalidRequest => (
+                "invalid_request",
+                "Expected a JSON object with string fields email and password",
+            ),
+            Self::RateLimited(_) => ("too_many_requests", "Too many login attempts; retry later"),
+            Self::Internal => ("server_error", "The server could not complete the login"),
+        };
+        let mut response = Response::new(format!(
+            r#"{{"error":"{error}","error_description":"{description}"}}"#
+        ));
+        *response.status_mut() = self.status_code();
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if let Self::RateLimited(retry) = self {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(retry.seconds));
+        }
+        response
+    }
+}
+
+/// What the handlers need, built once at start-up and shared (behind an `Arc`) by every worker.
+#[derive(Debug)]
+pub struct Backend {
+    /// Checks bearer tokens.
+    pub verifier: Verifier,
+    /// Signs tokens at login.
+    pub issuer: Issuer,
+    /// The users.
+    pub accounts: AccountStore,
+    /// The `POST /login` rate limit.
+    pub login_limiter: LoginLimiter,
+}
+
+impl Backend {
+    /// The backend for `settings`, with `accounts`.
+    pub fn new(settings: &Settings, accounts: AccountStore) -> Self {
+        Self {
+            verifier: settings.auth.verifier().clone(),
+            issuer: settings.auth.issuer().clone(),
+            accounts,
+            login_limiter: LoginLimiter::per_minute(settings.login_attempts_per_minute),
+        }
+    }
+
+    /// Counts a login attempt from `client`; call it before looking at the body.
+    ///
+    /// # Errors
+    /// [`LoginError::RateLimited`] when `client` is over its quota.
+    pub fn check_login_rate(&self, client: IpAddr) -> Result<(), LoginError> {
+        self.login_limiter.check(client).map_err(|retry| {
+            tracing::warn!(%client, retry_after = retry.seconds, "login rate limit exceeded");
+            LoginError::RateLimited(retry)
+        })
+    }
+
+    /// Checks the credentials and issues a token. Blocks for tens of milliseconds (Argon2): run
+    /// it on the framework's blocking pool.
+    ///
+    /// # Errors
+    /// [`LoginError::InvalidCredentials`], or [`LoginError::Internal`] when issuing fails.
+    pub fn login(&self, request: &LoginRequest) -> Result<TokenResponse, LoginError> {
+        let Some(account) = self
+            .accounts
+            .authenticate(&request.email, &request.password)
+        else {
+            // The attempted email is not logged: people type passwords into the email field.
+            tracing::info!("login refused: invalid credentials");
+            return Err(LoginError::InvalidCredentials);
+        };
+        let access_token = self
+            .issuer
+            .issue(&account.id, Some(&account.email))
+            .map_err(|err| {
+                tracing::error!(error = %err, "login failed: cannot issue a token");
+                LoginError::Internal
+            })?;
+        tracing::info!(sub = %account.id, "login succeeded");
+        Ok(TokenResponse {
+            access_token,
+            token_type: "bearer",
+            expires_in: self.issuer.ttl().whole_seconds(),
+        })
+    }
+}
+
+/// Logs why a request was not authenticated. The `AuthError` message is the precise cause and
+/// never contains the token; the client only gets the generic RFC 6750 description.
+pub fn log_rejection(err: &AuthError) {
+    // A bad signature usually means a secret that differs between services, or a forgery.
+    if matches!(err, AuthError::Token(VerifyError::InvalidSignature)) {
+        tracing::warn!(cause = %err, "request rejected");
+    } else {
+        tracing::info!(cause = %err, "request rejected");
+    }
+}

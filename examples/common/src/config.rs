@@ -1,0 +1,316 @@
+//! [`Settings`]: everything the service reads from its environment, read once at start-up.
+//!
+//! | variable | meaning | default |
+//! | --- | --- | --- |
+//! | `PORT` | the port to listen on, on 127.0.0.1 | `3000` |
+//! | `JWT_SECRET` | the shared HS256 secret (see `jwt_auth::AuthConfig`) | a random one, announced |
+//! | `JWT_EXPIRES_MIN`, `JWT_LEEWAY_SECS` | token lifetime and clock tolerance | `10080`, `60` |
+//! | `CORS_ALLOWED_ORIGINS` | comma-separated origins, e.g. `https://app.example.com` | none |
+//! | `LOGIN_ATTEMPTS_PER_MINUTE` | `POST /login` requests allowed per client address | `5` |
+
+use std::ffi::OsString;
+use std::fmt;
+use std::num::NonZeroU32;
+use std::str::FromStr;
+
+use jwt_auth::{AuthConfig, ConfigError, SECRET_VAR, Secret};
+
+/// The variable holding the port.
+pub const PORT_VAR: &str = "PORT";
+/// The variable holding the allowed CORS origins.
+pub const CORS_VAR: &str = "CORS_ALLOWED_ORIGINS";
+/// The variable holding the login rate limit.
+pub const LOGIN_RATE_VAR: &str = "LOGIN_ATTEMPTS_PER_MINUTE";
+
+const DEFAULT_PORT: u16 = 3000;
+const DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE: NonZeroU32 = NonZeroU32::new(5).unwrap();
+
+/// Where the signing secret came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretSource {
+    /// `JWT_SECRET`, after the crate's strength check.
+    Environment,
+    /// Generated at start-up because `JWT_SECRET` was unset: tokens die with the process and no
+    /// other service can verify them.
+    Generated,
+}
+
+/// The service's configuration.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The port to listen on (on 127.0.0.1).
+    pub port: u16,
+    /// The issuer and verifier, built by `jwt_auth::AuthConfig`.
+    pub auth: AuthConfig,
+    /// Where the secret came from.
+    pub secret_source: SecretSource,
+    /// The origins browsers may call the API from. Never a wildcard.
+    pub cors_allowed_origins: Vec<String>,
+    /// `POST /login` requests allowed per client address per minute.
+    pub login_attempts_per_minute: NonZeroU32,
+}
+
+/// Why the service refuses to start. Each message names the variable and what it should hold.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum StartupError {
+    /// `JWT_SECRET` (or another `JWT_*` variable) is unusable: the crate's own message.
+    Auth(ConfigError),
+    /// The account store could not be built (the OS refused randomness for a salt).
+    Accounts(argon2::password_hash::Error),
+    /// A variable other than the `JWT_*` ones is malformed.
+    Invalid {
+        /// The variable.
+        var: &'static str,
+        /// What it holds.
+        value: String,
+        /// What it should hold.
+        expected: &'static str,
+    },
+}
+
+impl fmt::Display for StartupError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Auth(err) => err.fmt(f),
+            Self::Accounts(err) => write!(f, "cannot build the account store: {err}"),
+            Self::Invalid {
+                var,
+                value,
+                expected,
+            } => {
+                write!(f, "{var}={value:?} is invalid: expected {expected}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for StartupError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Auth(err) => Some(err),
+            Self::Accounts(_) | Self::Invalid { .. } => None,
+        }
+    }
+}
+
+impl From<ConfigError> for StartupError {
+    fn from(err: ConfigError) -> Self {
+        Self::Auth(err)
+    }
+}
+
+impl Settings {
+    /// Reads the process environment.
+    ///
+    /// # Errors
+    /// A [`StartupError`]: a weak, empty or non-UTF-8 `JWT_SECRET`, or a malformed variable.
+    pub fn from_env() -> Result<Self, StartupError> {
+        Self::from_lookup(|name| std::env::var_os(name))
+    }
+
+    /// As [`Settings::from_env`], reading variables through `lookup`.
+    ///
+    /// # Errors
+    /// As [`Settings::from_env`].
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<OsString>) -> Result<Self, StartupError> {
+        // Unset means "run out of the box": generate a strong secret for this process only.
+        // Set but empty or weak is a mistake, and `AuthConfig` refuses it with its own message.
+        let (auth, secret_source) = if lookup(SECRET_VAR).is_none() {
+            let (_, generated) = Secret::generate();
+            let generated = OsString::from(generated);
+            let lookup = |name: &str| {
+                if name == SECRET_VAR {
+                    Some(generated.clone())
+                } else {
+                    lookup(name)
+                }
+            };
+            (AuthConfig::from_lookup(lookup)?, SecretSource::Generated)
+        } else {
+            (AuthConfig::from_lookup(&lookup)?, SecretSource::Environment)
+        };
+        let port = number(
+            &lookup,
+            PORT_VAR,
+            DEFAULT_PORT,
+            "a port number from 0 to 65535",
+        )?;
+        let cors_allowed_origins = match text(&lookup, CORS_VAR)? {
+            None => Vec::new(),
+            Some(value) => parse_origins(&value)?,
+        };
+        let login_attempts_per_minute = number(
+            &lookup,
+            LOGIN_RATE_VAR,
+            DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE,
+            "a whole number of requests, at least 1",
+        )?;
+        Ok(Self {
+            port,
+            auth,
+            secret_source,
+            cors_allowed_origins,
+            login_attempts_per_minute,
+        })
+    }
+
+    /// Logs what an operator needs to know at start-up: the secret's fingerprint (never the
+    /// secret), and loudly, whether it was generated.
+    pub fn log_startup(&self) {
+        let fingerprint = self.auth.fingerprint();
+        match self.secret_source {
+            SecretSource::Environment => {
+                tracing::info!(%fingerprint, "JWT secret read from {SECRET_VAR}");
+            }
+            SecretSource::Generated => tracing::warn!(
+                %fingerprint,
+                "{SECRET_VAR} is not set: generated a random secret for this process. Tokens \
+                 will not survive a restart and no other service can verify them; set \
+                 {SECRET_VAR} (e.g. to the output of `openssl rand -hex 32`) to share one"
+            ),
+        }
+        if self.cors_allowed_origins.is_empty() {
+            tracing::info!("CORS: no origins allowed ({CORS_VAR} is empty)");
+        } else {
+            tracing::info!(origins = ?self.cors_allowed_origins, "CORS: allowed origins");
+        }
+    }
+}
+
+fn text(
+    lookup: &impl Fn(&str) -> Option<OsString>,
+    var: &'static str,
+) -> Result<Option<String>, StartupError> {
+    lookup(var)
+        .map(|value| {
+            value.into_string().map_err(|value| StartupError::Invalid {
+                var,
+                value: value.to_string_lossy().into_owned(),
+                expected: "valid UTF-8",
+            })
+        })
+        .transpose()
+}
+
+fn number<T: FromStr>(
+    lookup: &impl Fn(&str) -> Option<OsString>,
+    var: &'static str,
+    default: T,
+    expected: &'static str,
+) -> Result<T, StartupError> {
+    match text(lookup, var)? {
+        None => Ok(default),
+        Some(value) => value.trim().parse().map_err(|_| StartupError::Invalid {
+            var,
+            value,
+            expected,
+        }),
+    }
+}
+
+/// Splits `CORS_ALLOWED_ORIGINS` and checks each entry is a serialized origin: a scheme, a host
+/// and an optional port, with no path and no wildcard (`*` would let any site call the API).
+fn parse_origins(value: &str) -> Result<Vec<String>, StartupError> {
+    let invalid = |origin: &str| StartupError::Invalid {
+        var: CORS_VAR,
+        value: origin.to_owned(),
+        expected: "comma-separated origins such as `https://app.example.com`, without paths \
+                   or wildcards",
+    };
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|origin| !origin.is_empty())
+        .map(|origin| {
+            let (scheme, host) = origin.split_once("://").ok_or_else(|| invalid(origin))?;
+            let valid = matches!(scheme, "http" | "https")
+                && !host.is_empty()
+                && host
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b));
+            if valid {
+                Ok(origin.to_owned())
+            } else {
+                Err(invalid(origin))
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, StartupError> {
+        let vars: Vec<(String, OsString)> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), OsString::from(v)))
+            .collect();
+        Settings::from_lookup(|name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+    }
+
+    #[test]
+    fn defaults_generate_a_secret() {
+        let settings = settings(&[]).unwrap();
+        assert_eq!(settings.port, 3000);
+        assert_eq!(settings.secret_source, SecretSource::Generated);
+        assert!(settings.cors_allowed_origins.is_empty());
+        assert_eq!(settings.login_attempts_per_minute.get(), 5);
+    }
+
+    #[test]
+    fn weak_secret_is_the_crates_error() {
+        let err = settings(&[("JWT_SECRET", "dev-secret-change-me")]).unwrap_err();
+        assert!(
+            matches!(&err, StartupError::Auth(ConfigError::Weak { var, .. }) if var == "JWT_SECRET")
+        );
+        assert!(
+            err.to_string()
+                .starts_with("JWT_SECRET holds a weak secret: ")
+        );
+        let empty = settings(&[("JWT_SECRET", "")]).unwrap_err();
+        assert!(matches!(
+            empty,
+            StartupError::Auth(ConfigError::Empty { .. })
+        ));
+    }
+
+    #[test]
+    fn origins_are_explicit() {
+        let (_, secret) = Secret::generate();
+        let ok = settings(&[
+            ("JWT_SECRET", &secret),
+            (
+                "CORS_ALLOWED_ORIGINS",
+                " https://app.example.com, http://localhost:5173 ,",
+            ),
+        ])
+        .unwrap();
+        assert_eq!(ok.secret_source, SecretSource::Environment);
+        assert_eq!(
+            ok.cors_allowed_origins,
+            ["https://app.example.com", "http://localhost:5173"]
+        );
+        for bad in [
+            "*",
+            "https://*.example.com",
+            "app.example.com",
+            "https://a.com/path",
+            "null",
+        ] {
+            let err = settings(&[("JWT_SECRET", &secret), ("CORS_ALLOWED_ORIGINS", bad)]);
+            assert!(
+                matches!(err, Err(StartupError::Invalid { var: CORS_VAR, .. })),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn numbers_are_checked() {
+        assert!(settings(&[("PORT", "http")]).is_err());
+        assert!(settings(&[("LOGIN_ATTEMPTS_PER_MINUTE", "0")]).is_err());
+        assert_eq!(settings(&[("PORT", "8080")]).unwrap().port, 8080);
+    }
+}

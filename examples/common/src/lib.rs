@@ -1,0 +1,46 @@
+//! What the axum and actix-web example services share, so that each example shows only its
+//! framework's wiring and both behave identically:
+//!
+//! - [`Settings`]: the environment, read once at start-up (`JWT_SECRET` through
+//!   `jwt_auth::AuthConfig`, or a generated secret when it is unset);
+//! - [`AccountStore`]: the users, with Argon2id password hashes;
+//! - [`LoginLimiter`]: the `POST /login` rate limit;
+//! - [`api`]: payloads, the login flow, error responses, and rejection logging;
+//! - [`telemetry`]: the `tracing` subscriber.
+//!
+//! With the `testing` feature, [`testing`] holds the scenarios both services are tested against.
+
+use std::process::ExitCode;
+
+pub mod accounts;
+pub mod api;
+pub mod config;
+pub mod limiter;
+pub mod telemetry;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use accounts::{AccountStore, DEMO_EMAIL, DEMO_PASSWORD, DEMO_USER_ID};
+pub use api::{Backend, LoginError, LoginRequest, log_rejection};
+pub use config::{SecretSource, Settings, StartupError};
+pub use limiter::{LoginLimiter, RetryAfter};
+
+/// Everything before serving: installs the `tracing` subscriber ([`telemetry::init`]), reads and
+/// logs the [`Settings`], and builds the [`Backend`] with the demo account.
+///
+/// # Errors
+/// After printing `error: <why>` to standard error, the exit code to return from `main`. A weak
+/// `JWT_SECRET` gives the `jwt-auth` crate's own message.
+pub fn start_up() -> Result<(Settings, Backend), ExitCode> {
+    telemetry::init();
+    let started = Settings::from_env().and_then(|settings| {
+        settings.log_startup();
+        let accounts = AccountStore::with_demo_account().map_err(StartupError::Accounts)?;
+        let backend = Backend::new(&settings, accounts);
+        Ok((settings, backend))
+    });
+    started.map_err(|err| {
+        eprintln!("error: {err}");
+        ExitCode::FAILURE
+    })
+}

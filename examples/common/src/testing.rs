@@ -1,0 +1,607 @@
+//! The behaviour both example services must have, as test scenarios, and a harness that runs a
+//! built service binary as a real process.
+//!
+//! An example's tests implement [`Client`] (drive its app in-process) and expand
+//! [`conformance_tests!`](crate::conformance_tests) and
+//! [`process_tests!`](crate::process_tests), which turn every scenario into a `#[test]` of its own.
+//! Every scenario asserts exact status codes, bodies and `WWW-Authenticate` values.
+
+// Test code: a failed assertion is the point.
+#![allow(clippy::missing_panics_doc)]
+
+use std::ffi::OsString;
+use std::future::Future;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use http::{Request, Response, StatusCode};
+use jwt_auth::{FixedClock, Issuer, Secret};
+use time::{Duration, OffsetDateTime};
+
+use crate::accounts::{DEMO_EMAIL, DEMO_PASSWORD, DEMO_USER_ID};
+use crate::config::Settings;
+
+/// The origin the test configuration allows.
+pub const ALLOWED_ORIGIN: &str = "https://app.example.com";
+/// An origin it does not.
+pub const OTHER_ORIGIN: &str = "https://evil.example";
+/// `LOGIN_ATTEMPTS_PER_MINUTE` in the test configuration.
+pub const LOGIN_ATTEMPTS: u32 = 5;
+/// The peer address in-process requests come from.
+pub const PEER: std::net::SocketAddr =
+    std::net::SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 40_000);
+
+const INVALID_TOKEN: &str = r#"Bearer error="invalid_token", error_description="The access token is invalid or has expired""#;
+const INVALID_TOKEN_BODY: &str =
+    r#"{"error":"invalid_token","error_description":"The access token is invalid or has expired"}"#;
+const INVALID_REQUEST: &str =
+    r#"Bearer error="invalid_request", error_description="The Authorization header is malformed""#;
+const INVALID_REQUEST_BODY: &str =
+    r#"{"error":"invalid_request","error_description":"The Authorization header is malformed"}"#;
+const INVALID_CREDENTIALS_BODY: &str =
+    r#"{"error":"invalid_credentials","error_description":"The email or password is incorrect"}"#;
+
+/// An example service's app, driven in-process.
+pub trait Client: Sized {
+    /// The status of a CORS preflight from an origin that is not allowed. Neither response
+    /// carries `Access-Control-Allow-Origin`, so the browser blocks the call either way, but the
+    /// CORS crates differ: tower-http answers 200, actix-cors 400.
+    const DISALLOWED_PREFLIGHT_STATUS: StatusCode;
+
+    /// The app for `settings`, with the demo account, its requests coming from [`PEER`].
+    fn start(settings: &Settings) -> impl Future<Output = Self>;
+
+    /// Sends `request` through the whole app (middleware included) and collects the response.
+    fn send(&self, request: Request<String>) -> impl Future<Output = Response<String>>;
+}
+
+/// A test configuration and the secret behind it, to make tokens with.
+#[derive(Debug)]
+pub struct TestKit {
+    /// `JWT_SECRET` set to [`TestKit::secret`], [`ALLOWED_ORIGIN`] allowed, [`LOGIN_ATTEMPTS`]
+    /// login attempts a minute.
+    pub settings: Settings,
+    /// The signing secret.
+    pub secret: Secret,
+    /// The secret as `JWT_SECRET` holds it.
+    pub shareable_secret: String,
+}
+
+impl TestKit {
+    /// A fresh configuration with a random secret.
+    pub fn new() -> Self {
+        let (secret, shareable_secret) = Secret::generate();
+        let vars = [
+            ("JWT_SECRET", shareable_secret.clone()),
+            ("CORS_ALLOWED_ORIGINS", ALLOWED_ORIGIN.to_owned()),
+            ("LOGIN_ATTEMPTS_PER_MINUTE", LOGIN_ATTEMPTS.to_string()),
+        ];
+        let settings = Settings::from_lookup(|name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| OsString::from(v))
+        })
+        .expect("test settings are valid");
+        Self {
+            settings,
+            secret,
+            shareable_secret,
+        }
+    }
+
+    /// A valid token for the demo account, and its `exp`.
+    pub fn token(&self) -> (String, i64) {
+        let issuer = self.settings.auth.issuer();
+        let claims = issuer
+            .claims_for(DEMO_USER_ID)
+            .unwrap()
+            .with_email(DEMO_EMAIL);
+        (
+            issuer.issue_claims(&claims).unwrap(),
+            claims.exp.unix_timestamp(),
+        )
+    }
+
+    /// A token for the demo account that expired a day ago.
+    pub fn expired_token(&self) -> String {
+        let eight_days_ago = OffsetDateTime::now_utc() - Duration::days(8);
+        Issuer::new(&self.secret)
+            .with_clock(FixedClock::new(eight_days_ago))
+            .issue(DEMO_USER_ID, Some(DEMO_EMAIL))
+            .unwrap()
+    }
+
+    /// A valid token whose payload was then changed to claim another user (`sub` 2), keeping the
+    /// original signature.
+    pub fn tampered_token(&self) -> String {
+        let (token, _) = self.token();
+        let mut parts = token.split('.');
+        let (header, payload, signature) = (
+            parts.next().unwrap(),
+            parts.next().unwrap(),
+            parts.next().unwrap(),
+        );
+        let payload = String::from_utf8(URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
+        let forged = payload.replace(r#""sub":"1""#, r#""sub":"2""#);
+        assert_ne!(payload, forged);
+        format!("{header}.{}.{signature}", URL_SAFE_NO_PAD.encode(forged))
+    }
+}
+
+impl Default for TestKit {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A request with `headers` and a body.
+pub fn request(method: &str, uri: &str, headers: &[(&str, &str)], body: &str) -> Request<String> {
+    let mut builder = Request::builder().method(method).uri(uri);
+    for (name, value) in headers {
+        builder = builder.header(*name, *value);
+    }
+    builder.body(body.to_owned()).unwrap()
+}
+
+/// `POST /login` with a JSON body.
+pub fn login_request(email: &str, password: &str) -> Request<String> {
+    let body = serde_json::json!({ "email": email, "password": password }).to_string();
+    request(
+        "POST",
+        "/login",
+        &[("content-type", "application/json")],
+        &body,
+    )
+}
+
+/// `GET path` with `Authorization: Bearer token`.
+pub fn bearer_request(path: &str, token: &str) -> Request<String> {
+    request(
+        "GET",
+        path,
+        &[("authorization", &format!("Bearer {token}"))],
+        "",
+    )
+}
+
+/// A header's value as text, when present.
+pub fn header_str<'a>(response: &'a Response<String>, name: &str) -> Option<&'a str> {
+    response.headers().get(name).map(|v| v.to_str().unwrap())
+}
+
+fn assert_json(response: &Response<String>) {
+    assert_eq!(
+        header_str(response, "content-type"),
+        Some("application/json")
+    );
+}
+
+fn assert_rejected(response: &Response<String>, status: StatusCode, challenge: &str, body: &str) {
+    assert_eq!(response.status(), status, "{response:?}");
+    assert_eq!(header_str(response, "www-authenticate"), Some(challenge));
+    assert_eq!(header_str(response, "cache-control"), Some("no-store"));
+    assert_eq!(response.body(), body);
+}
+
+/// 401 `invalid_token` with the generic description.
+fn assert_invalid_token(response: &Response<String>) {
+    assert_rejected(
+        response,
+        StatusCode::UNAUTHORIZED,
+        INVALID_TOKEN,
+        INVALID_TOKEN_BODY,
+    );
+}
+
+/// 400 `invalid_request`.
+fn assert_invalid_request(response: &Response<String>) {
+    assert_rejected(
+        response,
+        StatusCode::BAD_REQUEST,
+        INVALID_REQUEST,
+        INVALID_REQUEST_BODY,
+    );
+}
+
+/// A comma-separated header as a lower-case list.
+fn list(response: &Response<String>, name: &str) -> Vec<String> {
+    let mut items: Vec<String> = header_str(response, name)
+        .unwrap_or_default()
+        .split(',')
+        .map(|s| s.trim().to_ascii_lowercase())
+        .filter(|s| !s.is_empty())
+        .collect();
+    items.sort();
+    items
+}
+
+/// The scenarios; [`conformance_tests!`](crate::conformance_tests) runs each as a test.
+pub mod scenarios {
+    #[allow(clippy::wildcard_imports)] // the scenarios use the whole harness above
+    use super::*;
+
+    async fn start<C: Client>() -> (TestKit, C) {
+        let kit = TestKit::new();
+        let client = C::start(&kit.settings).await;
+        (kit, client)
+    }
+
+    /// `GET /health` answers without credentials.
+    pub async fn health_is_public<C: Client>() {
+        let (_, client) = start::<C>().await;
+        let response = client.send(request("GET", "/health", &[], "")).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_json(&response);
+        assert_eq!(response.body(), r#"{"status":"ok"}"#);
+    }
+
+    /// The demo credentials get a 7-day bearer token that verifies, in an OAuth 2.0-shaped body.
+    pub async fn login_issues_a_token<C: Client>() {
+        let (kit, client) = start::<C>().await;
+        let response = client.send(login_request(DEMO_EMAIL, DEMO_PASSWORD)).await;
+        assert_eq!(response.status(), StatusCode::OK, "{response:?}");
+        assert_json(&response);
+        assert_eq!(header_str(&response, "cache-control"), Some("no-store"));
+        let body: serde_json::Value = serde_json::from_str(response.body()).unwrap();
+        let token = body["access_token"].as_str().unwrap();
+        assert_eq!(
+            response.body(),
+            &format!(r#"{{"access_token":"{token}","token_type":"bearer","expires_in":604800}}"#)
+        );
+        let claims = kit.settings.auth.verifier().verify(token).unwrap();
+        assert_eq!(claims.sub, DEMO_USER_ID);
+        assert_eq!(claims.email.as_deref(), Some(DEMO_EMAIL));
+        assert_eq!(claims.exp - claims.iat.unwrap(), Duration::days(7));
+    }
+
+    /// The token from `POST /login` opens `GET /me`.
+    pub async fn login_then_me<C: Client>() {
+        let (_, client) = start::<C>().await;
+        let login = client.send(login_request(DEMO_EMAIL, DEMO_PASSWORD)).await;
+        let body: serde_json::Value = serde_json::from_str(login.body()).unwrap();
+        let me = client
+            .send(bearer_request(
+                "/me",
+                body["access_token"].as_str().unwrap(),
+            ))
+            .await;
+        assert_eq!(me.status(), StatusCode::OK);
+        let me: serde_json::Value = serde_json::from_str(me.body()).unwrap();
+        assert_eq!(
+            (me["sub"].as_str(), me["email"].as_str()),
+            (Some("1"), Some(DEMO_EMAIL))
+        );
+    }
+
+    /// A wrong password and an unknown email get the same 401: nothing says which was wrong.
+    pub async fn login_refuses_bad_credentials<C: Client>() {
+        let (_, client) = start::<C>().await;
+        for (email, password) in [
+            (DEMO_EMAIL, "correct horse battery stapler"),
+            ("nobody@example.com", DEMO_PASSWORD),
+            ("", ""),
+        ] {
+            let response = client.send(login_request(email, password)).await;
+            assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{email}");
+            assert_json(&response);
+            assert_eq!(header_str(&response, "cache-control"), Some("no-store"));
+            assert_eq!(response.body(), INVALID_CREDENTIALS_BODY);
+        }
+    }
+
+    /// A body that is not the expected JSON is a 400, whatever is wrong with it.
+    pub async fn login_refuses_a_malformed_body<C: Client>() {
+        let (_, client) = start::<C>().await;
+        let json = [("content-type", "application/json")];
+        let big = format!(r#"{{"email":"a","password":"{}"}}"#, "x".repeat(20_000));
+        for request in [
+            request("POST", "/login", &json, "{"),
+            request("POST", "/login", &json, r#"{"email":"ada@example.com"}"#),
+            request("POST", "/login", &json, r#"{"email":1,"password":"x"}"#),
+            request(
+                "POST",
+                "/login",
+                &[("content-type", "text/plain")],
+                r#"{"email":"a","password":"b"}"#,
+            ),
+            request("POST", "/login", &json, &big),
+        ] {
+            let response = client.send(request).await;
+            assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+            assert_json(&response);
+            assert_eq!(
+                response.body(),
+                r#"{"error":"invalid_request","error_description":"Expected a JSON object with string fields email and password"}"#
+            );
+        }
+    }
+
+    /// After [`LOGIN_ATTEMPTS`] attempts, good or bad, the next gets a 429 with `Retry-After`.
+    pub async fn login_rate_limit_trips<C: Client>() {
+        let (_, client) = start::<C>().await;
+        for _ in 0..LOGIN_ATTEMPTS {
+            let response = client.send(login_request(DEMO_EMAIL, "wrong")).await;
+            assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        }
+        // Even the right password is refused now.
+        let response = client.send(login_request(DEMO_EMAIL, DEMO_PASSWORD)).await;
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_json(&response);
+        assert_eq!(
+            response.body(),
+            r#"{"error":"too_many_requests","error_description":"Too many login attempts; retry later"}"#
+        );
+        // One attempt comes back every 60 / LOGIN_ATTEMPTS = 12 seconds.
+        let retry_after: u64 = header_str(&response, "retry-after")
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(
+            (1..=12).contains(&retry_after),
+            "Retry-After: {retry_after}"
+        );
+        // Other routes are not limited.
+        let health = client.send(request("GET", "/health", &[], "")).await;
+        assert_eq!(health.status(), StatusCode::OK);
+    }
+
+    /// `GET /me` with a valid token returns exactly the caller's `sub`, `email` and `exp`.
+    pub async fn me_returns_the_callers_claims<C: Client>() {
+        let (kit, client) = start::<C>().await;
+        let (token, exp) = kit.token();
+        let response = client.send(bearer_request("/me", &token)).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_json(&response);
+        assert_eq!(
+            response.body(),
+            &format!(r#"{{"sub":"1","email":"ada@example.com","exp":{exp}}}"#)
+        );
+        // The scheme is case-insensitive.
+        let lower = client
+            .send(request(
+                "GET",
+                "/me",
+                &[("authorization", &format!("bearer {token}"))],
+                "",
+            ))
+            .await;
+        assert_eq!(lower.status(), StatusCode::OK);
+    }
+
+    /// Without credentials: 401, a bare `Bearer` challenge, an empty body (RFC 6750 §3.1).
+    pub async fn me_without_credentials_is_a_bare_challenge<C: Client>() {
+        let (_, client) = start::<C>().await;
+        let response = client.send(request("GET", "/me", &[], "")).await;
+        assert_rejected(&response, StatusCode::UNAUTHORIZED, "Bearer", "");
+        // Credentials for another scheme are no bearer credentials either.
+        let basic = client
+            .send(request(
+                "GET",
+                "/me",
+                &[("authorization", "Basic YWRhOnB3")],
+                "",
+            ))
+            .await;
+        assert_rejected(&basic, StatusCode::UNAUTHORIZED, "Bearer", "");
+    }
+
+    /// An expired token: 401 `invalid_token`, with the generic description.
+    pub async fn me_with_an_expired_token_is_invalid_token<C: Client>() {
+        let (kit, client) = start::<C>().await;
+        let response = client
+            .send(bearer_request("/me", &kit.expired_token()))
+            .await;
+        assert_invalid_token(&response);
+    }
+
+    /// A token altered after signing, or signed with another secret: 401 `invalid_token`.
+    pub async fn me_with_a_tampered_token_is_invalid_token<C: Client>() {
+        let (kit, client) = start::<C>().await;
+        let response = client
+            .send(bearer_request("/me", &kit.tampered_token()))
+            .await;
+        assert_invalid_token(&response);
+        let other = TestKit::new().token().0;
+        let response = client.send(bearer_request("/me", &other)).await;
+        assert_invalid_token(&response);
+        let response = client.send(bearer_request("/me", "not.a.token")).await;
+        assert_invalid_token(&response);
+    }
+
+    /// A malformed `Authorization` header: 400 `invalid_request`.
+    pub async fn me_with_a_malformed_header_is_invalid_request<C: Client>() {
+        let (kit, client) = start::<C>().await;
+        let (token, _) = kit.token();
+        for value in [
+            "Bearer",
+            "Bearer ",
+            &format!("Bearer {token} extra"),
+            "Bearer a,b",
+        ] {
+            let response = client
+                .send(request("GET", "/me", &[("authorization", value)], ""))
+                .await;
+            assert_invalid_request(&response);
+        }
+        // Two Authorization headers are ambiguous, even when both are valid.
+        let bearer = format!("Bearer {token}");
+        let twice = request(
+            "GET",
+            "/me",
+            &[("authorization", &bearer), ("authorization", &bearer)],
+            "",
+        );
+        let response = client.send(twice).await;
+        assert_invalid_request(&response);
+    }
+
+    /// `GET /hello` serves anonymous callers, greets authenticated ones, and still refuses a bad
+    /// token rather than treating its bearer as anonymous.
+    pub async fn hello_has_optional_authentication<C: Client>() {
+        let (kit, client) = start::<C>().await;
+        let anonymous = client.send(request("GET", "/hello", &[], "")).await;
+        assert_eq!(anonymous.status(), StatusCode::OK);
+        assert_eq!(anonymous.body(), r#"{"message":"hello, stranger"}"#);
+        let known = client.send(bearer_request("/hello", &kit.token().0)).await;
+        assert_eq!(known.status(), StatusCode::OK);
+        assert_eq!(known.body(), r#"{"message":"hello, ada@example.com"}"#);
+        let expired = client
+            .send(bearer_request("/hello", &kit.expired_token()))
+            .await;
+        assert_invalid_token(&expired);
+        let malformed = client
+            .send(request("GET", "/hello", &[("authorization", "Bearer")], ""))
+            .await;
+        assert_invalid_request(&malformed);
+    }
+
+    fn preflight(origin: &str) -> Request<String> {
+        request(
+            "OPTIONS",
+            "/me",
+            &[
+                ("origin", origin),
+                ("access-control-request-method", "GET"),
+                ("access-control-request-headers", "authorization"),
+            ],
+            "",
+        )
+    }
+
+    /// A preflight from the configured origin is allowed: that exact origin, `GET`/`POST`, and the
+    /// `Authorization` and `Content-Type` headers. No credentials mode: tokens are not cookies.
+    pub async fn cors_preflight_from_an_allowed_origin<C: Client>() {
+        let (_, client) = start::<C>().await;
+        let response = client.send(preflight(ALLOWED_ORIGIN)).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(
+            header_str(&response, "access-control-allow-origin"),
+            Some(ALLOWED_ORIGIN)
+        );
+        assert_eq!(
+            list(&response, "access-control-allow-methods"),
+            ["get", "post"]
+        );
+        assert_eq!(
+            list(&response, "access-control-allow-headers"),
+            ["authorization", "content-type"]
+        );
+        assert_eq!(header_str(&response, "access-control-max-age"), Some("600"));
+        assert_eq!(
+            header_str(&response, "access-control-allow-credentials"),
+            None
+        );
+        assert!(list(&response, "vary").contains(&"origin".to_owned()));
+    }
+
+    /// A preflight from any other origin gets no `Access-Control-Allow-Origin`, so the browser
+    /// refuses to send the request.
+    pub async fn cors_preflight_from_a_disallowed_origin<C: Client>() {
+        let (_, client) = start::<C>().await;
+        for origin in [OTHER_ORIGIN, "null", "https://app.example.com.evil.example"] {
+            let response = client.send(preflight(origin)).await;
+            assert_eq!(
+                response.status(),
+                C::DISALLOWED_PREFLIGHT_STATUS,
+                "{origin}"
+            );
+            assert_eq!(
+                header_str(&response, "access-control-allow-origin"),
+                None,
+                "{origin}"
+            );
+        }
+    }
+
+    /// Actual cross-origin requests: the allowed origin can read the response, others cannot.
+    pub async fn cors_actual_requests<C: Client>() {
+        let (kit, client) = start::<C>().await;
+        let from = |origin| {
+            let bearer = format!("Bearer {}", kit.token().0);
+            request(
+                "GET",
+                "/me",
+                &[("origin", origin), ("authorization", &bearer)],
+                "",
+            )
+        };
+        let allowed = client.send(from(ALLOWED_ORIGIN)).await;
+        assert_eq!(allowed.status(), StatusCode::OK);
+        assert_eq!(
+            header_str(&allowed, "access-control-allow-origin"),
+            Some(ALLOWED_ORIGIN)
+        );
+        let other = client.send(from(OTHER_ORIGIN)).await;
+        assert_eq!(header_str(&other, "access-control-allow-origin"), None);
+        // Rejections carry the CORS headers too, so the front end can read the 401 and log out.
+        let rejected = client
+            .send(request("GET", "/me", &[("origin", ALLOWED_ORIGIN)], ""))
+            .await;
+        assert_eq!(rejected.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            header_str(&rejected, "access-control-allow-origin"),
+            Some(ALLOWED_ORIGIN)
+        );
+    }
+}
+
+/// Expands to one test per scenario in [`scenarios`], for the [`Client`] type given, with the
+/// given async test attribute:
+///
+/// ```ignore
+/// example_common::conformance_tests!(#[tokio::test] AxumClient);
+/// ```
+#[macro_export]
+macro_rules! conformance_tests {
+    (#[$test:meta] $client:ty) => {
+        $crate::conformance_tests!(@each #[$test] $client;
+            health_is_public,
+            login_issues_a_token,
+            login_then_me,
+            login_refuses_bad_credentials,
+            login_refuses_a_malformed_body,
+            login_rate_limit_trips,
+            me_returns_the_callers_claims,
+            me_without_credentials_is_a_bare_challenge,
+            me_with_an_expired_token_is_invalid_token,
+            me_with_a_tampered_token_is_invalid_token,
+            me_with_a_malformed_header_is_invalid_request,
+            hello_has_optional_authentication,
+            cors_preflight_from_an_allowed_origin,
+            cors_preflight_from_a_disallowed_origin,
+            cors_actual_requests,
+        );
+    };
+    (@each #[$test:meta] $client:ty; $($name:ident),* $(,)?) => {
+        $(
+            #[$test]
+            async fn $name() {
+                $crate::testing::scenarios::$name::<$client>().await;
+            }
+        )*
+    };
+}
+
+/// Expands to the [`process`] tests for the service binary at the given path (normally
+/// `env!("CARGO_BIN_EXE_<name>")`).
+#[macro_export]
+macro_rules! process_tests {
+    ($binary:expr) => {
+        #[::core::prelude::v1::test]
+        fn weak_secret_stops_start_up() {
+            $crate::testing::process::weak_secret_stops_start_up($binary);
+        }
+
+        #[::core::prelude::v1::test]
+        fn unset_secret_is_generated_and_announced() {
+            $crate::testing::process::unset_secret_is_generated_and_announced($binary);
+        }
+
+        #[::core::prelude::v1::test]
+        fn serves_over_real_http() {
+            $crate::testing::process::serves_over_real_http($binary);
+        }
+    };
+}
+
+pub mod process;

@@ -1,0 +1,347 @@
+//! The service binary as a real process on a free loopback port, spoken to over plain HTTP/1.1.
+
+use std::fmt::Write as _;
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use http::{Response, StatusCode};
+use jwt_auth::{ConfigError, Secret};
+
+use super::{ALLOWED_ORIGIN, TestKit, header_str};
+use crate::accounts::{DEMO_EMAIL, DEMO_PASSWORD};
+
+/// How long a debug build may take to start listening, or to exit.
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A running service, killed when dropped.
+#[derive(Debug)]
+pub struct Service {
+    child: Child,
+    /// The port it listens on, on 127.0.0.1.
+    pub port: u16,
+    stdout: Arc<Mutex<String>>,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Service {
+    /// Starts `binary` on a free port with exactly the environment `vars` (plus `PORT`).
+    pub fn start(binary: &str, vars: &[(&str, &str)]) -> Self {
+        let port = free_port();
+        let mut child = Command::new(binary)
+            .env_clear()
+            .envs(vars.iter().copied())
+            .env("PORT", port.to_string())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {binary}: {e}"));
+        let stdout = collect(child.stdout.take().unwrap());
+        let stderr = collect(child.stderr.take().unwrap());
+        Self {
+            child,
+            port,
+            stdout,
+            stderr,
+        }
+    }
+
+    /// Waits until `GET /health` answers 200.
+    pub fn wait_until_healthy(&mut self) {
+        let deadline = Instant::now() + STARTUP_TIMEOUT;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                panic!(
+                    "service exited with {status} before listening; output:\n{}",
+                    self.output()
+                );
+            }
+            if let Ok(response) = send(self.port, "GET", "/health", &[], "") {
+                assert_eq!(response.status(), StatusCode::OK);
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "service not healthy in time:\n{}",
+                self.output()
+            );
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Waits for the process to exit by itself.
+    pub fn wait_for_exit(&mut self) -> ExitStatus {
+        let deadline = Instant::now() + STARTUP_TIMEOUT;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                // Let the reader threads drain the pipes.
+                thread::sleep(Duration::from_millis(100));
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "service did not exit:\n{}",
+                self.output()
+            );
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Sends a request to the service.
+    pub fn send(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> Response<String> {
+        send(self.port, method, path, headers, body).unwrap()
+    }
+
+    /// Stops the service and returns everything it printed (standard output, then standard
+    /// error).
+    pub fn stop(mut self) -> String {
+        self.kill();
+        thread::sleep(Duration::from_millis(100));
+        self.output()
+    }
+
+    /// What it printed on standard output so far.
+    pub fn stdout(&self) -> String {
+        self.stdout.lock().unwrap().clone()
+    }
+
+    /// What it printed on standard error so far.
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    fn output(&self) -> String {
+        format!("{}{}", self.stdout(), self.stderr())
+    }
+
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn collect(mut pipe: impl Read + Send + 'static) -> Arc<Mutex<String>> {
+    let text = Arc::new(Mutex::new(String::new()));
+    let sink = Arc::clone(&text);
+    thread::spawn(move || {
+        let mut buf = [0; 4096];
+        while let Ok(n @ 1..) = pipe.read(&mut buf) {
+            sink.lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    });
+    text
+}
+
+/// A port nobody listens on right now, on 127.0.0.1.
+pub fn free_port() -> u16 {
+    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// One HTTP/1.1 request over a fresh connection to 127.0.0.1:`port` (`Connection: close`).
+///
+/// # Errors
+/// When the connection fails, for instance because nothing listens yet.
+pub fn send(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> std::io::Result<Response<String>> {
+    let mut stream = TcpStream::connect((Ipv4Addr::LOCALHOST, port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\
+         Content-Length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        write!(request, "{name}: {value}\r\n").unwrap();
+    }
+    write!(request, "\r\n{body}").unwrap();
+    stream.write_all(request.as_bytes())?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw)?;
+    Ok(parse(&String::from_utf8(raw).expect("UTF-8 response")))
+}
+
+fn parse(raw: &str) -> Response<String> {
+    let (head, body) = raw.split_once("\r\n\r\n").expect("a complete response");
+    let mut lines = head.split("\r\n");
+    let status = lines.next().unwrap().split(' ').nth(1).unwrap();
+    let mut builder = Response::builder().status(status);
+    let mut chunked = false;
+    for line in lines {
+        let (name, value) = line.split_once(':').unwrap();
+        chunked |= name.eq_ignore_ascii_case("transfer-encoding") && value.contains("chunked");
+        builder = builder.header(name, value.trim());
+    }
+    let body = if chunked {
+        dechunk(body)
+    } else {
+        body.to_owned()
+    };
+    builder.body(body).unwrap()
+}
+
+fn dechunk(mut rest: &str) -> String {
+    let mut body = String::new();
+    loop {
+        let (size, after) = rest.split_once("\r\n").unwrap();
+        let size = usize::from_str_radix(size.split(';').next().unwrap().trim(), 16).unwrap();
+        if size == 0 {
+            return body;
+        }
+        body.push_str(&after[..size]);
+        rest = &after[size + 2..];
+    }
+}
+
+/// A weak `JWT_SECRET` stops start-up: exit code 1, the crate's message on standard error.
+pub fn weak_secret_stops_start_up(binary: &str) {
+    let weak = "dev-secret-change-me";
+    let mut service = Service::start(binary, &[("JWT_SECRET", weak)]);
+    let status = service.wait_for_exit();
+    assert_eq!(status.code(), Some(1), "{status}");
+    let expected = ConfigError::Weak {
+        var: "JWT_SECRET".to_owned(),
+        source: Secret::new(weak).unwrap_err(),
+    };
+    assert_eq!(service.stderr(), format!("error: {expected}\n"));
+    assert!(!service.stdout().contains(weak));
+}
+
+/// Without `JWT_SECRET` the service starts with a generated secret and says so, with its
+/// fingerprint.
+pub fn unset_secret_is_generated_and_announced(binary: &str) {
+    let mut service = Service::start(binary, &[]);
+    service.wait_until_healthy();
+    let output = service.stop();
+    assert!(
+        output.contains("JWT_SECRET is not set: generated a random secret for this process"),
+        "{output}"
+    );
+    let fingerprint = output
+        .split("fingerprint=")
+        .nth(1)
+        .expect("a fingerprint")
+        .get(..16)
+        .unwrap();
+    assert!(
+        fingerprint.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{output}"
+    );
+}
+
+/// Login and `/me` over real HTTP, then the logs: the fingerprint is there, the secret, the
+/// password and the tokens are not.
+pub fn serves_over_real_http(binary: &str) {
+    let kit = TestKit::new();
+    let mut service = Service::start(
+        binary,
+        &[
+            ("JWT_SECRET", &kit.shareable_secret),
+            ("CORS_ALLOWED_ORIGINS", ALLOWED_ORIGIN),
+            ("RUST_LOG", "debug"),
+        ],
+    );
+    service.wait_until_healthy();
+
+    let body = serde_json::json!({ "email": DEMO_EMAIL, "password": DEMO_PASSWORD }).to_string();
+    let login = service.send(
+        "POST",
+        "/login",
+        &[("Content-Type", "application/json")],
+        &body,
+    );
+    assert_eq!(login.status(), StatusCode::OK, "{login:?}");
+    let token: serde_json::Value = serde_json::from_str(login.body()).unwrap();
+    let token = token["access_token"].as_str().unwrap().to_owned();
+
+    let bearer = format!("Bearer {token}");
+    let me = service.send(
+        "GET",
+        "/me",
+        &[("Authorization", &bearer), ("Origin", ALLOWED_ORIGIN)],
+        "",
+    );
+    assert_eq!(me.status(), StatusCode::OK);
+    assert_eq!(
+        header_str(&me, "access-control-allow-origin"),
+        Some(ALLOWED_ORIGIN)
+    );
+    let exp = kit
+        .settings
+        .auth
+        .verifier()
+        .verify(&token)
+        .unwrap()
+        .exp
+        .unix_timestamp();
+    assert_eq!(
+        me.body(),
+        &format!(r#"{{"sub":"1","email":"ada@example.com","exp":{exp}}}"#)
+    );
+
+    let tampered_token = kit.tampered_token();
+    let tampered = format!("Bearer {tampered_token}");
+    let rejected = service.send("GET", "/me", &[("Authorization", &tampered)], "");
+    assert_eq!(rejected.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        header_str(&rejected, "www-authenticate"),
+        Some(
+            r#"Bearer error="invalid_token", error_description="The access token is invalid or has expired""#
+        )
+    );
+
+    let output = service.stop();
+    assert!(
+        output.contains(&kit.settings.auth.fingerprint().to_string()),
+        "{output}"
+    );
+    assert!(output.contains("login succeeded"), "{output}");
+    assert!(
+        output.contains("request rejected") && output.contains("signature does not match"),
+        "{output}"
+    );
+    for secret in [
+        &kit.shareable_secret,
+        DEMO_PASSWORD,
+        &token,
+        &tampered_token,
+    ] {
+        assert!(
+            !output.contains(secret),
+            "the logs leak {secret}:\n{output}"
+        );
+    }
+    // No fragment of a token either: each of its segments is long and distinctive.
+    for segment in token.split('.').skip(1) {
+        assert!(
+            !output.contains(segment),
+            "the logs leak part of a token:\n{output}"
+        );
+    }
+}
