@@ -208,7 +208,7 @@ pub(crate) mod numeric_date {
     use std::fmt;
 
     use serde::de::{self, Visitor};
-    use serde::{Deserializer, Serializer};
+    use serde::{Deserialize, Deserializer, Serializer};
     use time::OffsetDateTime;
 
     pub(crate) fn serialize<S: Serializer>(t: &OffsetDateTime, s: S) -> Result<S::Ok, S::Error> {
@@ -216,7 +216,7 @@ pub(crate) mod numeric_date {
     }
 
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<OffsetDateTime, D::Error> {
-        d.deserialize_i64(NumericDateVisitor)
+        NumericDate::deserialize(d).map(|date| date.time)
     }
 
     /// Converts whole seconds to a time, when `time` can represent it.
@@ -224,24 +224,50 @@ pub(crate) mod numeric_date {
         OffsetDateTime::from_unix_timestamp(seconds).ok()
     }
 
+    /// An integer NumericDate as read: the seconds, and the time they stand for.
+    pub(crate) struct NumericDate {
+        pub(crate) seconds: i64,
+        pub(crate) time: OffsetDateTime,
+    }
+
+    impl<'de> Deserialize<'de> for NumericDate {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_i64(NumericDateVisitor)
+        }
+    }
+
     struct NumericDateVisitor;
 
+    impl NumericDateVisitor {
+        fn date<E: de::Error>(
+            self,
+            seconds: Option<i64>,
+            unexpected: de::Unexpected<'_>,
+        ) -> Result<NumericDate, E> {
+            seconds
+                .and_then(|seconds| {
+                    Some(NumericDate {
+                        seconds,
+                        time: from_seconds(seconds)?,
+                    })
+                })
+                .ok_or_else(|| E::invalid_value(unexpected, &self))
+        }
+    }
+
     impl Visitor<'_> for NumericDateVisitor {
-        type Value = OffsetDateTime;
+        type Value = NumericDate;
 
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("an integer NumericDate (whole seconds since 1970-01-01T00:00:00Z)")
         }
 
         fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-            from_seconds(v).ok_or_else(|| E::invalid_value(de::Unexpected::Signed(v), &self))
+            self.date(Some(v), de::Unexpected::Signed(v))
         }
 
         fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-            i64::try_from(v)
-                .ok()
-                .and_then(from_seconds)
-                .ok_or_else(|| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+            self.date(i64::try_from(v).ok(), de::Unexpected::Unsigned(v))
         }
     }
 
@@ -263,9 +289,7 @@ pub(crate) mod numeric_date {
         pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
             d: D,
         ) -> Result<Option<OffsetDateTime>, D::Error> {
-            #[derive(Deserialize)]
-            struct Wrapper(#[serde(with = "super")] OffsetDateTime);
-            Ok(Option::<Wrapper>::deserialize(d)?.map(|Wrapper(t)| t))
+            Ok(Option::<super::NumericDate>::deserialize(d)?.map(|date| date.time))
         }
     }
 }

@@ -40,7 +40,7 @@ use crate::secret::Secret;
 pub const DEFAULT_TTL: Duration = Duration::days(7);
 
 /// `{"alg":"HS256","typ":"JWT"}` in base64url: every token this crate issues has this header.
-const ENCODED_HEADER: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
+pub(crate) const ENCODED_HEADER: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
 
 /// Signs HS256 tokens. Cheap to clone, `Send + Sync`; the HMAC key is derived once, here.
 #[derive(Debug, Clone)]
@@ -108,7 +108,9 @@ impl Issuer {
     pub fn issue(&self, sub: &str, email: Option<&str>) -> Result<String, IssueError> {
         let mut claims = self.claims_for(sub)?;
         claims.email = email.map(str::to_owned);
-        self.issue_claims(&claims)
+        // `claims_for` checked the subject and the lifetime, and `Claims<()>` has no custom
+        // members, so no name can repeat: the checks of `issue_claims` would find nothing.
+        Ok(self.sign(&serialize(&claims)?))
     }
 
     /// The claims [`Issuer::issue`] would sign for `sub`: `iat` now (whole seconds), `exp` after
@@ -154,9 +156,7 @@ impl Issuer {
                 exp: claims.exp,
             });
         }
-        let payload = serde_json::to_vec(claims).map_err(|e| IssueError::Serialize {
-            reason: e.to_string(),
-        })?;
+        let payload = serialize(claims)?;
         let members = Members::parse(&payload).map_err(|e| IssueError::Serialize {
             reason: e.to_string(),
         })?;
@@ -178,4 +178,10 @@ impl Issuer {
         URL_SAFE_NO_PAD.encode_string(tag, &mut token);
         token
     }
+}
+
+fn serialize<C: Serialize>(claims: &Claims<C>) -> Result<Vec<u8>, IssueError> {
+    serde_json::to_vec(claims).map_err(|e| IssueError::Serialize {
+        reason: e.to_string(),
+    })
 }

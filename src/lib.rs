@@ -46,6 +46,7 @@ mod config;
 mod error;
 mod issuer;
 mod members;
+mod payload;
 mod secret;
 mod strength;
 mod verifier;
