@@ -9,7 +9,6 @@
 use std::borrow::Cow;
 use std::cell::Cell;
 use std::fmt;
-use std::marker::PhantomData;
 
 use serde::de::value::{BorrowedStrDeserializer, StringDeserializer};
 use serde::de::{self, DeserializeOwned, Deserializer as _, MapAccess, Visitor};
@@ -28,8 +27,12 @@ pub(crate) struct Seconds {
     pub(crate) nbf: Option<i64>,
 }
 
-/// Parses a verified payload into claims with custom claims `C`, and their times in seconds.
-pub(crate) fn parse<C: DeserializeOwned>(json: &[u8]) -> Result<(Claims<C>, Seconds), VerifyError> {
+/// Parses a verified payload into claims with custom claims `C`, and their times in seconds,
+/// written to `out`: `Ok` means `out` holds them.
+pub(crate) fn parse<C: DeserializeOwned>(
+    json: &[u8],
+    out: &mut Option<(Claims<C>, Seconds)>,
+) -> Result<(), VerifyError> {
     if json.trim_ascii_start().first() != Some(&b'{') {
         return Err(json_error(
             serde_json::from_slice::<de::IgnoredAny>(json)
@@ -43,9 +46,9 @@ pub(crate) fn parse<C: DeserializeOwned>(json: &[u8]) -> Result<(Claims<C>, Seco
     let claims = de
         .deserialize_map(ClaimsVisitor {
             report: &report,
-            custom: PhantomData,
+            out,
         })
-        .and_then(|claims| de.end().map(|()| claims));
+        .and_then(|()| de.end());
     claims.map_err(|e| {
         report.take().unwrap_or_else(|| match e.classify() {
             serde_json::error::Category::Data => VerifyError::InvalidClaims {
@@ -96,7 +99,7 @@ impl Registered {
 struct ClaimsVisitor<'r, C> {
     /// The specific error, when a rule (not the JSON syntax) failed.
     report: &'r Cell<Option<VerifyError>>,
-    custom: PhantomData<C>,
+    out: &'r mut Option<(Claims<C>, Seconds)>,
 }
 
 impl<C> ClaimsVisitor<'_, C> {
@@ -117,7 +120,7 @@ impl<C> ClaimsVisitor<'_, C> {
 }
 
 impl<'de, C: DeserializeOwned> Visitor<'de> for ClaimsVisitor<'_, C> {
-    type Value = (Claims<C>, Seconds);
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object of claims")
@@ -170,7 +173,8 @@ impl<'de, C: DeserializeOwned> Visitor<'de> for ClaimsVisitor<'_, C> {
             jti,
             custom,
         };
-        Ok((claims, seconds))
+        *self.out = Some((claims, seconds));
+        Ok(())
     }
 }
 
