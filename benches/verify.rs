@@ -10,7 +10,7 @@
 
 use std::hint::black_box;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -221,8 +221,9 @@ fn threads(c: &mut Criterion, f: &Fixture) {
     group.finish();
 }
 
-/// The median of one benchmark of this run, in nanoseconds, from criterion's estimates.
-fn median_ns(group: &str, name: &str) -> Option<f64> {
+/// The median of one benchmark of this run, in nanoseconds, from criterion's estimates; `None`
+/// when it did not run in this process (a filter skipped it), whatever an earlier run left.
+fn median_ns(group: &str, name: &str, started: SystemTime) -> Option<f64> {
     // Where criterion writes: $CRITERION_HOME, else $CARGO_TARGET_DIR/criterion, else
     // target/criterion (cargo runs benches from the package root).
     let home = std::env::var_os("CRITERION_HOME").map_or_else(
@@ -233,14 +234,17 @@ fn median_ns(group: &str, name: &str) -> Option<f64> {
         },
         PathBuf::from,
     );
-    let text =
-        std::fs::read_to_string(home.join(group).join(name).join("new/estimates.json")).ok()?;
+    let path = home.join(group).join(name).join("new/estimates.json");
+    if std::fs::metadata(&path).and_then(|m| m.modified()).ok()? < started {
+        return None;
+    }
+    let text = std::fs::read_to_string(path).ok()?;
     let estimates: serde_json::Value = serde_json::from_str(&text).ok()?;
     estimates["median"]["point_estimate"].as_f64()
 }
 
-fn summary() {
-    let m = |group, name| median_ns(group, name);
+fn summary(started: SystemTime) {
+    let m = |group, name| median_ns(group, name, started);
     let (
         Some(verify),
         Some(floor),
@@ -302,6 +306,7 @@ fn summary() {
 }
 
 fn main() {
+    let started = SystemTime::now();
     let f = fixture();
     let mut c = Criterion::default()
         .warm_up_time(Duration::from_secs(1))
@@ -312,5 +317,5 @@ fn main() {
     authenticate(&mut c, &f);
     threads(&mut c, &f);
     c.final_summary();
-    summary();
+    summary(started);
 }

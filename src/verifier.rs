@@ -180,11 +180,12 @@ impl Verifier {
             check_header(&decode(segments.header, TokenPart::Header)?)?;
         }
         self.check_signature(&segments)?;
-        let payload = decode(segments.payload, TokenPart::Payload)?;
         // The parser writes the claims here instead of returning them up through serde's
         // layers, each of which would copy them (measured: 736 -> 699 ns a verify).
         let mut parsed = None;
-        payload::parse(&payload, &mut parsed)?;
+        with_decoded_payload(segments.payload, |payload| {
+            payload::parse(payload, &mut parsed)
+        })?;
         let Some((claims, seconds)) = parsed else {
             return Err(VerifyError::Json {
                 part: TokenPart::Payload,
@@ -353,6 +354,27 @@ impl<'a> Segments<'a> {
             }),
         }
     }
+}
+
+/// Decoded payloads up to this size stay on the stack (the product's are under 100 bytes);
+/// larger ones, up to what [`MAX_TOKEN_LEN`] allows, go to the heap.
+const INLINE_PAYLOAD_LEN: usize = 512;
+
+/// Runs `parse` on the decoded payload, without allocating when it is small.
+fn with_decoded_payload(
+    segment: &str,
+    parse: impl FnOnce(&[u8]) -> Result<(), VerifyError>,
+) -> Result<(), VerifyError> {
+    if base64::decoded_len_estimate(segment.len()) > INLINE_PAYLOAD_LEN {
+        return parse(&decode(segment, TokenPart::Payload)?);
+    }
+    let mut inline = [0_u8; INLINE_PAYLOAD_LEN];
+    let len = URL_SAFE_NO_PAD
+        .decode_slice(segment, &mut inline)
+        .map_err(|_| VerifyError::Base64 {
+            part: TokenPart::Payload,
+        })?;
+    parse(&inline[..len])
 }
 
 /// Strict base64url: no padding, no whitespace, no non-zero trailing bits.
