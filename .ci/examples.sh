@@ -1,18 +1,13 @@
 #!/usr/bin/env bash
-# Builds, lints and tests the example services (examples/axum, examples/actix-web) and the crate
-# they share (examples/common), as CI runs it: from a fresh clone, with the repository root as
-# the working directory. The tests start the built binaries on free loopback ports.
+# Tests the example services (examples/axum, examples/actix-web) and the crate they share
+# (examples/common), as CI runs it: from a fresh clone, with the repository root as the working
+# directory. The tests start the built binaries on free loopback ports. Formatting and clippy for
+# the whole workspace are in .ci/run.
 set -euo pipefail
 
 packages=(-p example-common -p jwt-auth-axum-example -p jwt-auth-actix-web-example)
 
 step() { printf '\n==> %s\n' "$*"; }
-
-step "rustfmt (examples only)"
-cargo fmt "${packages[@]}" --check
-
-step "clippy, pedantic, warnings denied"
-cargo clippy --locked "${packages[@]}" --all-targets --all-features -- -D warnings
 
 step "tests: in-process scenarios and real processes"
 cargo test --locked "${packages[@]}" --all-features

@@ -358,7 +358,7 @@ pub enum ConfigError {
         var: String,
     },
     /// The secret in the variable fails the strength check.
-    #[error("{var} holds a weak secret: {source}")]
+    #[error("{var}: {source}")]
     Weak {
         /// The variable's name.
         var: String,

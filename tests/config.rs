@@ -72,7 +72,7 @@ fn missing_empty_and_weak_secrets_are_distinct_errors_naming_the_variable() {
     );
     assert!(
         weak.to_string()
-            .starts_with("JWT_SECRET holds a weak secret: weak secret: it is 20 bytes")
+            .starts_with("JWT_SECRET: weak secret: it is 20 bytes")
     );
 }
 

@@ -267,7 +267,7 @@ mod tests {
         );
         assert!(
             err.to_string()
-                .starts_with("JWT_SECRET holds a weak secret: ")
+                .starts_with("JWT_SECRET: weak secret: it is 20 bytes")
         );
         let empty = settings(&[("JWT_SECRET", "")]).unwrap_err();
         assert!(matches!(
