@@ -41,8 +41,13 @@ pub fn b64(bytes: impl AsRef<[u8]>) -> String {
 /// Signs `header.payload` (given as JSON text) with HMAC-SHA256 through jsonwebtoken's own
 /// provider, an implementation independent of ours.
 pub fn sign_raw(header: &str, payload: &str, key: &[u8]) -> String {
+    sign_segments(&b64(header), &b64(payload), key)
+}
+
+/// Signs already-encoded segments, however malformed, as [`sign_raw`] does.
+pub fn sign_segments(header: &str, payload: &str, key: &[u8]) -> String {
     let _provider_installed = secret();
-    let signing_input = format!("{}.{}", b64(header), b64(payload));
+    let signing_input = format!("{header}.{payload}");
     let sig = jsonwebtoken::crypto::sign(
         signing_input.as_bytes(),
         &EncodingKey::from_secret(key),

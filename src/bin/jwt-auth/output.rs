@@ -104,23 +104,18 @@ pub(crate) fn emit_usage_error(error: &UsageError) -> ExitCode {
 
 /// `2026-01-08 00:00:00 UTC`.
 pub(crate) fn utc(t: OffsetDateTime) -> String {
-    let t = t.to_offset(UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+    date_time(t, ' ', " UTC")
 }
 
 /// RFC 3339: `2026-01-08T00:00:00Z`.
 pub(crate) fn rfc3339(t: OffsetDateTime) -> String {
+    date_time(t, 'T', "Z")
+}
+
+fn date_time(t: OffsetDateTime, separator: char, zone: &str) -> String {
     let t = t.to_offset(UtcOffset::UTC);
     format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        "{:04}-{:02}-{:02}{separator}{:02}:{:02}:{:02}{zone}",
         t.year(),
         u8::from(t.month()),
         t.day(),
