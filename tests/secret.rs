@@ -110,53 +110,45 @@ fn repetition_is_refused() {
             pattern: "one character repeated"
         }
     );
-    let phrase = "correct horse ".repeat(4);
-    assert_eq!(
-        problems(&phrase),
-        vec![SecretProblem::Repetitive {
-            pattern: "a short pattern repeated"
-        }]
-    );
-    let sequence = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-    assert_eq!(
-        problems(sequence),
-        vec![SecretProblem::Repetitive {
-            pattern: "mostly a run of consecutive characters such as abcd or 1234"
-        }]
-    );
     let dominated = format!("{}Zq9#kW2!", "x".repeat(90));
-    assert_eq!(
-        problems(&dominated),
-        vec![SecretProblem::Repetitive {
-            pattern: "a few characters make up most of it"
-        }]
-    );
+    for (secret, pattern) in [
+        ("correct horse ".repeat(4), "a short pattern repeated"),
+        (
+            "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ".to_owned(),
+            "mostly a run of consecutive characters such as abcd or 1234",
+        ),
+        (dominated, "a few characters make up most of it"),
+    ] {
+        assert_eq!(
+            problems(&secret),
+            vec![SecretProblem::Repetitive { pattern }],
+            "{secret}"
+        );
+    }
 }
 
 #[test]
 fn keys_pasted_by_mistake_are_recognised() {
-    let pem = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIC3bQ2r0mJ8u0dkQ2Y0b9Z1sN6F5o7YtWq8Vb8kXyZxA\n-----END PRIVATE KEY-----\n";
-    assert_eq!(
-        problems(pem),
-        vec![SecretProblem::LooksLikeKey {
-            kind: "PEM-encoded key or certificate"
-        }]
-    );
-    let openssh = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9u\n";
-    assert_eq!(
-        problems(openssh),
-        vec![SecretProblem::LooksLikeKey {
-            kind: "OpenSSH private key"
-        }]
-    );
-    let public =
-        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFFrWABpN2QX/MQHhRTymPO0xBiFTsxOX1s/FKjlCFBq test";
-    assert_eq!(
-        problems(public),
-        vec![SecretProblem::LooksLikeKey {
-            kind: "OpenSSH public key"
-        }]
-    );
+    for (secret, kind) in [
+        (
+            "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIC3bQ2r0mJ8u0dkQ2Y0b9Z1sN6F5o7YtWq8Vb8kXyZxA\n-----END PRIVATE KEY-----\n",
+            "PEM-encoded key or certificate",
+        ),
+        (
+            "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9u\n",
+            "OpenSSH private key",
+        ),
+        (
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFFrWABpN2QX/MQHhRTymPO0xBiFTsxOX1s/FKjlCFBq test",
+            "OpenSSH public key",
+        ),
+    ] {
+        assert_eq!(
+            problems(secret),
+            vec![SecretProblem::LooksLikeKey { kind }],
+            "{kind}"
+        );
+    }
 }
 
 #[test]
