@@ -40,32 +40,37 @@ pub fn bearer_token(headers: &HeaderMap) -> Result<&str, BearerError> {
     if values.next().is_some() {
         return Err(BearerError::MultipleHeaders);
     }
-    // Non-visible-ASCII bytes can never form a token68, whatever the scheme.
-    let value = value.to_str().map_err(|_| BearerError::InvalidCharacters)?;
-    let value = value.trim_matches([' ', '\t']);
-    let (scheme, rest) = value.split_once([' ', '\t']).unwrap_or((value, ""));
-    if !scheme.eq_ignore_ascii_case(SCHEME) {
-        return Err(if scheme.is_empty() {
-            BearerError::MissingToken
-        } else {
-            BearerError::OtherScheme
-        });
+    // Bytes, not `&str`: another scheme's credentials may be anything, and are not ours to judge.
+    let value = value.as_bytes().trim_ascii();
+    let scheme_end = value
+        .iter()
+        .position(|b| matches!(b, b' ' | b'\t'))
+        .unwrap_or(value.len());
+    let (scheme, rest) = value.split_at(scheme_end);
+    if scheme.is_empty() {
+        return Err(BearerError::MissingToken);
     }
-    let token = rest.trim_start_matches([' ', '\t']);
+    if !scheme.eq_ignore_ascii_case(SCHEME.as_bytes()) {
+        return Err(BearerError::OtherScheme);
+    }
+    // RFC 7235: the scheme and the credentials are separated by spaces (a tab fails below).
+    let token = &rest[rest.iter().take_while(|&&b| b == b' ').count()..];
     if token.is_empty() {
         return Err(BearerError::MissingToken);
     }
-    if is_token68(token) {
-        Ok(token)
-    } else {
-        Err(BearerError::InvalidCharacters)
+    if !is_token68(token) {
+        return Err(BearerError::InvalidCharacters);
     }
+    // A token68 is ASCII.
+    std::str::from_utf8(token).map_err(|_| BearerError::InvalidCharacters)
 }
 
-fn is_token68(token: &str) -> bool {
-    let body = token.trim_end_matches('=');
+/// RFC 7235 token68: `A-Z a-z 0-9 - . _ ~ + /` followed by optional `=` padding.
+fn is_token68(token: &[u8]) -> bool {
+    let padding = token.iter().rev().take_while(|&&b| b == b'=').count();
+    let body = &token[..token.len() - padding];
     !body.is_empty()
-        && body.bytes().all(|b| {
+        && body.iter().all(|b| {
             b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/')
         })
 }

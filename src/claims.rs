@@ -195,6 +195,12 @@ impl From<String> for Audience {
     }
 }
 
+impl<const N: usize> From<[&str; N]> for Audience {
+    fn from(values: [&str; N]) -> Self {
+        Self::Many(values.iter().map(|&value| value.to_owned()).collect())
+    }
+}
+
 impl From<Vec<String>> for Audience {
     fn from(values: Vec<String>) -> Self {
         Self::Many(values)

@@ -20,8 +20,8 @@ pub trait Clock: Debug + Send + Sync {
     fn now(&self) -> OffsetDateTime;
 
     /// The current instant in whole seconds since the Unix epoch, rounded down: the unit of the
-    /// time claims, and what every verification reads. Override it when the clock can answer
-    /// without building an `OffsetDateTime`, as [`SystemClock`] does.
+    /// time claims, and what issuing and verifying read. Override it when the clock can answer
+    /// without building an `OffsetDateTime`, as [`SystemClock`] does; it must agree with `now`.
     fn unix_timestamp(&self) -> i64 {
         self.now().unix_timestamp()
     }

@@ -77,7 +77,7 @@ pub enum VerifyError {
         reason: String,
     },
     /// A name appears twice in the header or the claims: parsers disagree on which one wins.
-    #[error("the {part} contains `{name}` more than once")]
+    #[error("the {part} contains {name:?} more than once")]
     DuplicateMember {
         /// Which segment.
         part: TokenPart,
@@ -437,6 +437,19 @@ pub enum SecretProblem {
         /// How many characters that alphabet has.
         alphabet_size: u16,
     },
+    /// Words: even drawn at random from a 7,776-word list, too few of them.
+    #[error(
+        "it reads as {words} words: even drawn at random from a 7,776-word list that is about \
+         {estimated_bits} bits; at least {required_bits} are needed"
+    )]
+    Passphrase {
+        /// How many words.
+        words: usize,
+        /// The estimate.
+        estimated_bits: u32,
+        /// The minimum.
+        required_bits: u32,
+    },
     /// A short pattern repeated, a run of one character, or a sequence like `abcd…`/`1234…`.
     #[error("it is repetitive ({pattern})")]
     Repetitive {
@@ -449,4 +462,27 @@ pub enum SecretProblem {
         /// What it looks like.
         kind: &'static str,
     },
+}
+
+/// How much of an attacker-chosen name or value (`alg`, `typ`, a claim name) an error keeps:
+/// enough to recognise it in a log, not enough to flood one.
+pub(crate) const ECHOED_VALUE_CHARS: usize = 64;
+/// How much of a parser's message (which may quote the token) an error keeps.
+pub(crate) const ECHOED_MESSAGE_CHARS: usize = 200;
+
+/// An attacker-chosen string made safe to log: cut to `limit` characters, with control
+/// characters (line breaks, ANSI escapes) escaped so that it cannot forge a log line.
+pub(crate) fn echo(value: &str, limit: usize) -> String {
+    let mut echoed = String::with_capacity(value.len().min(limit));
+    for c in value.chars().take(limit) {
+        if c.is_control() {
+            echoed.extend(c.escape_default());
+        } else {
+            echoed.push(c);
+        }
+    }
+    if value.chars().nth(limit).is_some() {
+        echoed.push('…');
+    }
+    echoed
 }

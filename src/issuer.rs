@@ -127,7 +127,7 @@ impl Issuer {
         if !self.ttl.is_positive() {
             return Err(IssueError::NonPositiveTtl { ttl: self.ttl });
         }
-        let now = OffsetDateTime::from_unix_timestamp(self.clock.now().unix_timestamp())
+        let now = OffsetDateTime::from_unix_timestamp(self.clock.unix_timestamp())
             .map_err(|_| IssueError::TimeOutOfRange)?;
         let exp = now
             .checked_add(self.ttl)

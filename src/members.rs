@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use serde::Deserializer as _;
-use serde::de::{self, Deserialize, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserialize, MapAccess, SeqAccess, Visitor};
 
 /// A string that borrows from the input unless it had escapes.
 #[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -87,13 +87,15 @@ impl<'de> Visitor<'de> for ValueVisitor {
         Ok(Value::Other)
     }
 
+    /// Nested values are read, not skipped: `serde_json`'s skipping does not decode strings, so an
+    /// escaped lone surrogate would pass. Its recursion limit bounds the depth.
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        while seq.next_element::<Value<'de>>()?.is_some() {}
         Ok(Value::Other)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        while map.next_entry::<Text<'de>, Value<'de>>()?.is_some() {}
         Ok(Value::Other)
     }
 }
@@ -103,7 +105,8 @@ impl<'de> Visitor<'de> for ValueVisitor {
 pub(crate) struct Members<'a>(Vec<(Text<'a>, Value<'a>)>);
 
 impl<'a> Members<'a> {
-    /// Parses `json` as exactly one object (no trailing bytes beyond whitespace; strict UTF-8).
+    /// Parses `json` as exactly one object: no trailing bytes beyond whitespace, every string
+    /// decoded (so checked for UTF-8 and lone surrogates), however deeply nested.
     pub(crate) fn parse(json: &'a [u8]) -> Result<Self, serde_json::Error> {
         let mut de = serde_json::Deserializer::from_slice(json);
         let members = de.deserialize_map(MembersVisitor)?;

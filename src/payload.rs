@@ -16,7 +16,7 @@ use serde_json::value::RawValue;
 
 use crate::claims::numeric_date::NumericDate;
 use crate::claims::{Audience, Claims};
-use crate::error::{TokenPart, VerifyError};
+use crate::error::{ECHOED_MESSAGE_CHARS, ECHOED_VALUE_CHARS, TokenPart, VerifyError, echo};
 use crate::members::Text;
 
 /// The time claims in whole seconds, as read: the policy compares these, not the calendar times.
@@ -34,12 +34,7 @@ pub(crate) fn parse<C: DeserializeOwned>(
     out: &mut Option<(Claims<C>, Seconds)>,
 ) -> Result<(), VerifyError> {
     if json.trim_ascii_start().first() != Some(&b'{') {
-        return Err(json_error(
-            serde_json::from_slice::<de::IgnoredAny>(json)
-                .err()
-                .as_ref(),
-            "not a JSON object",
-        ));
+        return Err(json_error("not a JSON object"));
     }
     let report = Cell::new(None);
     let mut de = serde_json::Deserializer::from_slice(json);
@@ -52,18 +47,17 @@ pub(crate) fn parse<C: DeserializeOwned>(
     claims.map_err(|e| {
         report.take().unwrap_or_else(|| match e.classify() {
             serde_json::error::Category::Data => VerifyError::InvalidClaims {
-                reason: e.to_string(),
+                reason: echo(&e.to_string(), ECHOED_MESSAGE_CHARS),
             },
-            _ => json_error(Some(&e), ""),
+            _ => json_error(&e.to_string()),
         })
     })
 }
 
-fn json_error(error: Option<&serde_json::Error>, fallback: &str) -> VerifyError {
-    let reason = error.map_or_else(|| fallback.to_owned(), ToString::to_string);
+fn json_error(reason: &str) -> VerifyError {
     VerifyError::Json {
         part: TokenPart::Payload,
-        reason,
+        reason: echo(reason, ECHOED_MESSAGE_CHARS),
     }
 }
 
@@ -181,7 +175,7 @@ impl<'de, C: DeserializeOwned> Visitor<'de> for ClaimsVisitor<'_, C> {
 fn duplicate(name: &str) -> VerifyError {
     VerifyError::DuplicateMember {
         part: TokenPart::Payload,
-        name: name.to_owned(),
+        name: echo(name, ECHOED_VALUE_CHARS),
     }
 }
 

@@ -36,6 +36,13 @@ const FINGERPRINT_LABEL: &[u8] = b"jwt-auth fingerprint v1";
 /// [`Secret::insecure_for_development`]. `Debug` and `Display` show only the
 /// [fingerprint](Secret::fingerprint); the bytes are reachable only through
 /// [`ExposeSecret::expose_secret`]. It has no `Serialize`.
+///
+/// The HMAC state derived from the key (kept by the secret and copied into every [`Issuer`] and
+/// [`Verifier`], so that no call derives it again) signs as well as the key does. Unlike the
+/// key bytes it is not guaranteed to be zeroized on drop: neither backend's HMAC type offers it.
+///
+/// [`Issuer`]: crate::Issuer
+/// [`Verifier`]: crate::Verifier
 #[derive(Clone)]
 pub struct Secret {
     bytes: SecretSlice<u8>,

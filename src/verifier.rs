@@ -43,9 +43,11 @@ use time::Duration;
 
 use crate::backend::{HmacKey, TAG_LEN};
 use crate::bearer::bearer_token;
-use crate::claims::{Claims, numeric_date};
+use crate::claims::{Audience, Claims, numeric_date};
 use crate::clock::{Clock, SystemClock};
-use crate::error::{AuthError, TokenPart, VerifyError};
+use crate::error::{
+    AuthError, ECHOED_MESSAGE_CHARS, ECHOED_VALUE_CHARS, TokenPart, VerifyError, echo,
+};
 use crate::issuer::ENCODED_HEADER;
 use crate::members::{Members, Value};
 use crate::payload::{self, Seconds};
@@ -60,9 +62,6 @@ pub const DEFAULT_LEEWAY: Duration = Duration::seconds(60);
 
 /// The default maximum token lifetime: 7 days, the product's token lifetime.
 pub const DEFAULT_MAX_LIFETIME: Duration = Duration::days(7);
-
-/// How much of an attacker-chosen header value an error keeps.
-const MAX_ECHOED_LEN: usize = 64;
 
 /// The unpadded base64url length of a 32-byte HMAC-SHA256 tag.
 const ENCODED_TAG_LEN: usize = 43;
@@ -105,7 +104,7 @@ impl Verifier {
     }
 
     /// Sets the longest lifetime accepted (default 7 days): `exp - iat`, or `exp - now` for a
-    /// token without `iat`, may exceed it by the leeway at most.
+    /// token without `iat`, may exceed it by the leeway at most. Zero or less refuses every token.
     #[must_use]
     pub fn with_max_lifetime(mut self, max_lifetime: Duration) -> Self {
         self.max_lifetime = max_lifetime;
@@ -126,15 +125,12 @@ impl Verifier {
         self
     }
 
-    /// Requires `aud` to contain one of `audiences` exactly (default: none expected, and tokens
-    /// with an `aud` are refused).
+    /// Requires `aud` to contain one of `audience`'s values exactly: a single value
+    /// (`"catalog"`) or several (`["catalog", "orders"]`). Default: none expected, and a token with
+    /// an `aud` is refused.
     #[must_use]
-    pub fn with_audience<I, S>(mut self, audiences: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.audiences = audiences.into_iter().map(Into::into).collect();
+    pub fn with_audience(mut self, audience: impl Into<Audience>) -> Self {
+        self.audiences = audience.into().values().into();
         self
     }
 
@@ -387,12 +383,12 @@ fn decode(segment: &str, part: TokenPart) -> Result<Vec<u8>, VerifyError> {
 fn parse_members(json: &[u8], part: TokenPart) -> Result<Members<'_>, VerifyError> {
     let members = Members::parse(json).map_err(|e| VerifyError::Json {
         part,
-        reason: e.to_string(),
+        reason: echo(&e.to_string(), ECHOED_MESSAGE_CHARS),
     })?;
     if let Some(name) = members.duplicate() {
         return Err(VerifyError::DuplicateMember {
             part,
-            name: echo(name),
+            name: echo(name, ECHOED_VALUE_CHARS),
         });
     }
     Ok(members)
@@ -402,7 +398,11 @@ fn check_header(header: &[u8]) -> Result<(), VerifyError> {
     let members = parse_members(header, TokenPart::Header)?;
     match members.get("alg") {
         Some(Value::Str(alg)) if alg == "HS256" => {}
-        Some(Value::Str(alg)) => return Err(VerifyError::UnsupportedAlgorithm { alg: echo(alg) }),
+        Some(Value::Str(alg)) => {
+            return Err(VerifyError::UnsupportedAlgorithm {
+                alg: echo(alg, ECHOED_VALUE_CHARS),
+            });
+        }
         Some(_) => {
             return Err(VerifyError::UnsupportedAlgorithm {
                 alg: "(not a string)".into(),
@@ -416,18 +416,12 @@ fn check_header(header: &[u8]) -> Result<(), VerifyError> {
     match members.get("typ") {
         None => Ok(()),
         Some(Value::Str(typ)) if typ.eq_ignore_ascii_case("JWT") => Ok(()),
-        Some(Value::Str(typ)) => Err(VerifyError::UnexpectedType { typ: echo(typ) }),
+        Some(Value::Str(typ)) => Err(VerifyError::UnexpectedType {
+            typ: echo(typ, ECHOED_VALUE_CHARS),
+        }),
         Some(_) => Err(VerifyError::UnexpectedType {
             typ: "(not a string)".into(),
         }),
-    }
-}
-
-/// An attacker-chosen string, cut short enough to log.
-fn echo(value: &str) -> String {
-    match value.char_indices().nth(MAX_ECHOED_LEN) {
-        Some((cut, _)) => format!("{}…", &value[..cut]),
-        None => value.to_owned(),
     }
 }
 

@@ -44,6 +44,9 @@ fn each_malformed_header_has_its_own_error() {
     let cases: &[(&[&[u8]], BearerError)] = &[
         (&[], BearerError::Missing),
         (&[b"Basic dXNlcjpwYXNz"], BearerError::OtherScheme),
+        (&[b"Basic \xc3\xa9t\xc3\xa9"], BearerError::OtherScheme),
+        (&[b"Bearer\tabc.def.ghi"], BearerError::InvalidCharacters),
+        (&[b"Bearer \tabc.def.ghi"], BearerError::InvalidCharacters),
         (&[b"Bearerabc.def.ghi"], BearerError::OtherScheme),
         (&[b"Bearer"], BearerError::MissingToken),
         (&[b"Bearer   "], BearerError::MissingToken),

@@ -14,6 +14,7 @@ fn problems(secret: &str) -> Vec<SecretProblem> {
         .unwrap_or_default()
 }
 
+const DER_KEY: &str = "base64 DER key (a PEM body without its BEGIN/END lines)";
 const WALLARM: &str = "Wallarm's list of JWT secrets found in public code";
 const WELL_KNOWN: &str = "a well-known default from templates and documentation";
 
@@ -44,11 +45,10 @@ fn the_products_old_default_fails_every_rule_it_breaks() {
         vec![
             SecretProblem::TooShort { len: 20, min: 32 },
             SecretProblem::Published { list: WELL_KNOWN },
-            SecretProblem::LowEntropy {
-                estimated_bits: 96,
-                required_bits: 240,
-                alphabet: "base64",
-                alphabet_size: 28
+            SecretProblem::Passphrase {
+                words: 4,
+                estimated_bits: 51,
+                required_bits: 240
             },
         ]
     );
@@ -112,7 +112,7 @@ fn repetition_is_refused() {
     );
     let dominated = format!("{}Zq9#kW2!", "x".repeat(90));
     for (secret, pattern) in [
-        ("correct horse ".repeat(4), "a short pattern repeated"),
+        ("k8#Qz!".repeat(8), "a short pattern repeated"),
         (
             "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ".to_owned(),
             "mostly a run of consecutive characters such as abcd or 1234",
@@ -125,6 +125,55 @@ fn repetition_is_refused() {
             "{secret}"
         );
     }
+}
+
+#[test]
+fn whitespace_or_a_foreign_character_does_not_make_a_weak_secret_strong() {
+    for weak in [
+        "my-company-jwt-secret-for-prod-2024",
+        "my-company-jwt-secret-for-prod-2024\n",
+        "changeme-changeme-changeme-changeme\n",
+        "password-password-password-password\r\n",
+        "P@ssw0rd-f\u{fc}r-die-Produktion-2024!",
+        "\u{43c}\u{43e}\u{439} \u{441}\u{435}\u{43a}\u{440}\u{435}\u{442}\u{43d}\u{44b}\u{439} \u{43a}\u{43b}\u{44e}\u{447} jwt",
+    ] {
+        assert!(Secret::new(weak).is_err(), "{weak:?}");
+    }
+}
+
+#[test]
+fn sentences_are_judged_by_their_words() {
+    // 12.9 bits a word: what a word drawn at random from a 7,776-word list carries.
+    for (sentence, words, estimated_bits) in [
+        ("This is my super secret JWT key for production!", 9, 116),
+        ("my application jwt secret key for production use", 8, 103),
+        (
+            "super-secret-key-that-is-at-least-32-characters-long",
+            10,
+            129,
+        ),
+    ] {
+        let expected = SecretProblem::Passphrase {
+            words,
+            estimated_bits,
+            required_bits: 240,
+        };
+        assert!(
+            problems(sentence).contains(&expected),
+            "{sentence}: {:?}",
+            problems(sentence)
+        );
+    }
+}
+
+#[test]
+fn random_secrets_pass_whatever_characters_they_happen_to_use() {
+    // Valid base64 of 32 bytes that uses no lowercase letter: still 43 characters of base64.
+    assert!(Secret::new("Q7ZX+3K/09PLM4R8W1TY6UBN2V5HCE0GJ8SAFD1IOKM=").is_ok());
+    // 64 hex digits that happen to be all decimal.
+    assert!(
+        Secret::new("8302749150362837465019283746501928374650192837465019283746501927").is_ok()
+    );
 }
 
 #[test]
@@ -141,6 +190,24 @@ fn keys_pasted_by_mistake_are_recognised() {
         (
             "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFFrWABpN2QX/MQHhRTymPO0xBiFTsxOX1s/FKjlCFBq test",
             "OpenSSH public key",
+        ),
+        // Public keys' PEM bodies without their armour (`openssl pkey -pubout`): RSA 2048, P-256,
+        // Ed25519. As an HS256 secret, anyone holding the public key could forge tokens.
+        (
+            "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA0VqVfOKDtJvlsZ6Uj2EbBx6dh2WxMQSkPmKAlLL6PsPMZy0EhXYTM2zi00EFnrzbfUYVArSLxv4Nj7cHzkvB/ungUAtqnUCtu6ZS1ZybhWmV2wvf3XEBEbRRvOhueUqQl2yjyOdzDNpujxF5vGlbzwTUMxAVhU8Yapv9fXDlppoQF+NvMa9tNjgmr+GAp3v9z2FrWf6NiOQ3GmhZGelmO5/dQ7mwxN7VBJLQL2jIGPSKB/aZgvu7lNj57Qxq9/1BOmUeCLW6uinB9z7qgNIG9NNRRZH0IlGPHcR1xUp7QpF7moLNhkIzA2P0uz6ngABz4ZdL7eu/LBAvKno2DssN1wIDAQAB",
+            DER_KEY,
+        ),
+        (
+            "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEsCZxKdijoBBRug8Q3n6KUU0UVS4ynveNfFAZAReM9nVeBfQ8AnWlgf/Pbr/MkxZD8GFAEfOmEmCFjDQF8sTRHA==",
+            DER_KEY,
+        ),
+        (
+            "MCowBQYDK2VwAyEAJcQFa9wnnePYgnLmeqSrwgjmUzXB25JzO7VEBg7LC+w=",
+            DER_KEY,
+        ),
+        (
+            "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA0VqVfOKDtJvlsZ6Uj2Eb\nBx6dh2WxMQSkPmKAlLL6PsPMZy0EhXYTM2zi00EFnrzbfUYVArSLxv4Nj7cHzkvB\n/ungUAtqnUCtu6ZS1ZybhWmV2wvf3XEBEbRRvOhueUqQl2yjyOdzDNpujxF5vGlbzwTUMxAVhU8Yapv9fXDlppoQF+NvMa9tNjgmr+GAp3v9z2FrWf6NiOQ3GmhZGelmO5/dQ7mwxN7VBJLQL2jIGPSKB/aZgvu7lNj57Qxq9/1BOmUeCLW6uinB9z7qgNIG9NNRRZH0IlGPHcR1xUp7QpF7moLNhkIzA2P0uz6ngABz4ZdL7eu/LBAvKno2DssN1wIDAQAB\n",
+            DER_KEY,
         ),
     ] {
         assert_eq!(
@@ -160,7 +227,7 @@ fn the_error_lists_every_problem_and_how_to_fix_it() {
         ),
         "{message}"
     );
-    assert!(message.contains("it carries about 96 bits of entropy (4.8 bits per character, 28 possible characters from the base64 alphabet); at least 240 are needed."), "{message}");
+    assert!(message.contains("; it reads as 4 words: even drawn at random from a 7,776-word list that is about 51 bits; at least 240 are needed."), "{message}");
     assert!(message.ends_with("Generate a strong one with `openssl rand -hex 32` (or `Secret::generate()`) and share that string with every service"), "{message}");
 }
 

@@ -203,6 +203,7 @@ fn rule(problem: &SecretProblem) -> &'static str {
         SecretProblem::TooShort { .. } => "too_short",
         SecretProblem::Published { .. } => "published",
         SecretProblem::LowEntropy { .. } => "low_entropy",
+        SecretProblem::Passphrase { .. } => "passphrase",
         SecretProblem::Repetitive { .. } => "repetitive",
         SecretProblem::LooksLikeKey { .. } => "looks_like_key",
         _ => "other",
@@ -219,7 +220,9 @@ fn fix(problem: &SecretProblem) -> &'static str {
             "replace it everywhere now: anyone who has read the same tutorial or code can sign \
              tokens your services accept"
         }
-        SecretProblem::LowEntropy { .. } | SecretProblem::Repetitive { .. } => {
+        SecretProblem::LowEntropy { .. }
+        | SecretProblem::Passphrase { .. }
+        | SecretProblem::Repetitive { .. } => {
             "use random bytes, not words or patterns: `jwt-auth secret generate`"
         }
         SecretProblem::LooksLikeKey { .. } => {

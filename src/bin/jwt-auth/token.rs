@@ -160,7 +160,7 @@ fn verify(args: &VerifyArgs) -> CommandResult {
         verifier = verifier.with_issuer(issuer);
     }
     if !args.audience.is_empty() {
-        verifier = verifier.with_audience(args.audience.iter().cloned());
+        verifier = verifier.with_audience(args.audience.clone());
     }
     let fingerprint = secret.fingerprint();
     let policy = json!({
