@@ -1,5 +1,5 @@
 //! One borrowing pass over a JSON object's top-level members: finds repeated names and keeps the
-//! scalar values the policy needs (`alg`, `typ`, `exp`…) without building a document tree.
+//! string values the header rules need (`alg`, `typ`), without building a document tree.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -39,8 +39,7 @@ impl<'de> Visitor<'de> for TextVisitor {
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Value<'a> {
     Str(Cow<'a, str>),
-    Int(i64),
-    /// An integer beyond `i64`, a float, a bool, null, an array or an object.
+    /// A number, a bool, null, an array or an object.
     Other,
 }
 
@@ -67,12 +66,12 @@ impl<'de> Visitor<'de> for ValueVisitor {
         Ok(Value::Str(Cow::Owned(v.to_owned())))
     }
 
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Value::Int(v))
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Value::Other)
     }
 
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(i64::try_from(v).map_or(Value::Other, Value::Int))
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Value::Other)
     }
 
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
@@ -164,7 +163,7 @@ mod tests {
         let members =
             Members::parse(br#"{"s":"x","i":-3,"f":1.5,"big":18446744073709551615}"#).unwrap();
         assert_eq!(members.get("s"), Some(&Value::Str(Cow::Borrowed("x"))));
-        assert_eq!(members.get("i"), Some(&Value::Int(-3)));
+        assert_eq!(members.get("i"), Some(&Value::Other));
         assert_eq!(members.get("f"), Some(&Value::Other));
         assert_eq!(members.get("big"), Some(&Value::Other));
         assert_eq!(members.get("none"), None);
