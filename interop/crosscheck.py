@@ -12,7 +12,7 @@ generated when unset), JWT_EXPIRES_MIN (default 10080).
 Both directions, one secret:
   1. the fingerprint of each secret, computed by jwt-auth, the Python one-liner and the Node
      one-liner, must be identical;
-  2. every token each peer issues is verified by jwt-auth (examples/interop.rs): the tokens real
+  2. every token each peer issues is verified by jwt-auth (interop/driver): the tokens real
      services make must verify with the claims the issuing library itself reads back; the tokens
      our policy rejects must fail with the exact VerifyError variant and fields;
   3. every peer-made token is also verified by every peer, and each verdict must match PEER_POLICY
@@ -113,16 +113,16 @@ def run(cmd, *, env, stdin=None, cwd=ROOT):
 
 def build_rust_driver():
     out = subprocess.run(
-        ["cargo", "build", "--quiet", "--locked", "--example", "interop", "--message-format=json"],
+        ["cargo", "build", "--quiet", "--locked", "-p", "jwt-auth-interop", "--message-format=json"],
         capture_output=True, text=True, cwd=ROOT,
     )
     if out.returncode != 0:
-        sys.exit(f"crosscheck: cargo build --example interop failed:\n{out.stderr}{out.stdout}")
+        sys.exit(f"crosscheck: cargo build -p jwt-auth-interop failed:\n{out.stderr}{out.stdout}")
     for line in out.stdout.splitlines():
         msg = json.loads(line)
-        if msg.get("reason") == "compiler-artifact" and msg["target"]["name"] == "interop" and msg.get("executable"):
+        if msg.get("reason") == "compiler-artifact" and msg["target"]["name"] == "jwt-auth-interop" and msg.get("executable"):
             return msg["executable"]
-    sys.exit("crosscheck: cargo did not report the interop example's executable")
+    sys.exit("crosscheck: cargo did not report the interop driver's executable")
 
 
 class Peers:

@@ -112,7 +112,7 @@ function issue() {
 
   now = nowSeconds();
   token = jwt.sign({ ...user, iat: now }, secret, { expiresIn: '30d' });
-  add('long-lifetime', "expiresIn: '30d'", token, { error: { kind: 'LifetimeTooLong', lifetime: 30 * DAY, max: 7 * DAY } }, now);
+  add('long-lifetime', "expiresIn: '30d'", token, { error: { kind: 'TtlTooLong', ttl: 30 * DAY, max: 7 * DAY } }, now);
 
   now = nowSeconds();
   token = jwt.sign({ ...user, iat: now + 3600 }, secret, { expiresIn: '1h' });

@@ -148,7 +148,7 @@ def issue():
     add("pyjwt", "float-exp", "exp = time.time() + 3600 (a float)", token, {"error": {"kind": "InvalidNumericDate", "claim": "exp"}}, now_s)
 
     token = jwt.encode({**user, "iat": now, "exp": now + timedelta(days=30)}, secret, algorithm="HS256")
-    add("pyjwt", "long-lifetime", "30-day lifetime", token, {"error": {"kind": "LifetimeTooLong", "lifetime": 30 * 86400, "max": minutes * 60}}, now_s)
+    add("pyjwt", "long-lifetime", "30-day lifetime", token, {"error": {"kind": "TtlTooLong", "ttl": 30 * 86400, "max": minutes * 60}}, now_s)
 
     token = jwt.encode({**user, "aud": "catalog", "exp": now + timedelta(hours=1)}, secret, algorithm="HS256")
     add("pyjwt", "audience", 'aud "catalog", no audience configured', token, {"error": {"kind": "UnexpectedAudience", "found": ["catalog"]}}, now_s)

@@ -1,25 +1,27 @@
-//! Errors, one variant per cause a caller can act on, and their HTTP mapping (RFC 6750 §3.1).
+//! Errors, one variant per cause a caller can act on. The HTTP side ([`AuthError`] and
+//! [`BearerError`]) lives with the HTTP code.
 //!
-//! Every rejection knows its status code and `WWW-Authenticate` challenge, and can build the whole
-//! response, so any framework can return it unchanged:
-//!
-//! ```
-//! use http::{HeaderMap, StatusCode, header};
-//! use jwt_auth::{Secret, Verifier};
-//!
-//! let (secret, _shareable) = Secret::generate();
-//! let verifier = Verifier::new(&secret);
-//!
-//! let rejection = verifier.authenticate(&HeaderMap::new()).unwrap_err();
-//! let response = rejection.to_response();
-//! assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-//! assert_eq!(response.headers()[header::WWW_AUTHENTICATE], "Bearer");
-//! ```
+//! [`AuthError`]: crate::AuthError
+//! [`BearerError`]: crate::BearerError
 
 use std::fmt;
 
-use http::{HeaderValue, Response, StatusCode, header};
+use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
+
+use crate::key::Fingerprint;
+
+/// Shows a time as RFC 3339 in UTC (`2026-01-08T00:00:00Z`), what logs and other services read.
+fn rfc3339(time: &OffsetDateTime) -> impl fmt::Display {
+    let utc = time.to_offset(time::UtcOffset::UTC);
+    utc.format(&Rfc3339).unwrap_or_else(|_| utc.to_string())
+}
+
+/// Shows fingerprints as a list: `[a1b2…, c3d4…]`.
+fn fingerprints(keys: &[Fingerprint]) -> impl fmt::Display {
+    let list: Vec<&str> = keys.iter().map(Fingerprint::as_str).collect();
+    format!("[{}]", list.join(", "))
+}
 
 /// A part of a compact JWS (`header.payload.signature`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,6 +101,27 @@ pub enum VerifyError {
         /// The `typ` the token named (truncated).
         typ: String,
     },
+    /// The header names a key (`kid`) that is not in the verifier's ring: the issuing service
+    /// signs with a secret this one does not have, or the key was dropped after a rotation.
+    #[error(
+        "token is signed with key {kid:?}, which this verifier does not have (its keys: {}): \
+         the issuing service's JWT_SECRET differs from this one's, or the key was retired",
+        fingerprints(.known)
+    )]
+    UnknownKeyId {
+        /// The token's `kid` (truncated).
+        kid: String,
+        /// The fingerprints of the verifier's keys, the current one first.
+        known: Vec<Fingerprint>,
+    },
+    /// The signature decodes to something other than one HMAC-SHA256 tag.
+    #[error("the signature is {len} bytes; an HS256 signature is {expected}")]
+    SignatureLength {
+        /// Its decoded length.
+        len: usize,
+        /// The length of an HMAC-SHA256 tag.
+        expected: usize,
+    },
     /// The HMAC does not match.
     #[error(
         "signature does not match: the token was signed with a different secret, or altered after \
@@ -126,7 +149,7 @@ pub enum VerifyError {
         reason: String,
     },
     /// `now >= exp + leeway`.
-    #[error("token expired at {exp} (now {now})")]
+    #[error("token expired at {} (now {})", rfc3339(.exp), rfc3339(.now))]
     Expired {
         /// The token's `exp`.
         exp: OffsetDateTime,
@@ -134,7 +157,7 @@ pub enum VerifyError {
         now: OffsetDateTime,
     },
     /// `nbf > now + leeway`.
-    #[error("token is not valid before {nbf} (now {now})")]
+    #[error("token is not valid before {} (now {})", rfc3339(.nbf), rfc3339(.now))]
     NotYetValid {
         /// The token's `nbf`.
         nbf: OffsetDateTime,
@@ -143,7 +166,9 @@ pub enum VerifyError {
     },
     /// `iat > now + leeway`: the issuer's clock is ahead, or the token is forged.
     #[error(
-        "token claims to be issued at {iat}, in the future (now {now}): check the issuer's clock"
+        "token claims to be issued at {}, in the future (now {}): check the issuer's clock",
+        rfc3339(.iat),
+        rfc3339(.now)
     )]
     IssuedInFuture {
         /// The token's `iat`.
@@ -152,19 +177,20 @@ pub enum VerifyError {
         now: OffsetDateTime,
     },
     /// `iat > exp`.
-    #[error("token is issued at {iat}, after it expires at {exp}")]
+    #[error("token is issued at {}, after it expires at {}", rfc3339(.iat), rfc3339(.exp))]
     IssuedAfterExpiry {
         /// The token's `iat`.
         iat: OffsetDateTime,
         /// The token's `exp`.
         exp: OffsetDateTime,
     },
-    /// The token lives longer than the verifier allows (from `iat`, or from now when it has none).
-    #[error("token lifetime {lifetime} exceeds the maximum {max}")]
-    LifetimeTooLong {
+    /// The token lives longer than the verifier allows (from `iat`, or from now when it has
+    /// none); a maximum of zero or less refuses every token.
+    #[error("token lifetime {ttl} exceeds the maximum {max}")]
+    TtlTooLong {
         /// `exp - iat`, or `exp - now` without `iat`.
-        lifetime: Duration,
-        /// The verifier's maximum lifetime.
+        ttl: Duration,
+        /// The verifier's maximum.
         max: Duration,
     },
     /// The verifier expects an issuer and the token's `iss` differs or is missing.
@@ -192,103 +218,16 @@ pub enum VerifyError {
     },
 }
 
-/// Why an `Authorization` header yielded no bearer token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum BearerError {
-    /// No `Authorization` header: the client has not tried to authenticate.
-    #[error("no Authorization header")]
-    Missing,
-    /// An `Authorization` header with another scheme (`Basic …`).
-    #[error("the Authorization header uses a scheme other than Bearer")]
-    OtherScheme,
-    /// `Bearer` with no token after it.
-    #[error("the Authorization header names the Bearer scheme but carries no token")]
-    MissingToken,
-    /// More than one `Authorization` header: ambiguous, so refused.
-    #[error("more than one Authorization header")]
-    MultipleHeaders,
-    /// The credentials are not a single RFC 7235 token68 (spaces, commas, non-ASCII…).
-    #[error("the bearer token contains characters a token may not (RFC 6750 §2.1)")]
-    InvalidCharacters,
-}
-
-/// Why a request was not authenticated: the header, or the token in it.
+/// Why a [`KeyRing`](crate::KeyRing) refused a key.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub enum AuthError {
-    /// The `Authorization` header did not carry a usable bearer token.
-    #[error(transparent)]
-    Bearer(#[from] BearerError),
-    /// The token was rejected.
-    #[error("token rejected: {0}")]
-    Token(#[from] VerifyError),
-}
-
-/// What the client is told about an invalid token: never the precise cause (that goes to logs).
-const INVALID_TOKEN_DESCRIPTION: &str = "The access token is invalid or has expired";
-const INVALID_REQUEST_DESCRIPTION: &str = "The Authorization header is malformed";
-
-impl AuthError {
-    /// The status RFC 6750 §3.1 prescribes: 400 for a malformed request, 401 otherwise.
-    pub fn status_code(&self) -> StatusCode {
-        match self.error_code() {
-            Some("invalid_request") => StatusCode::BAD_REQUEST,
-            _ => StatusCode::UNAUTHORIZED,
-        }
-    }
-
-    /// The RFC 6750 error code, or `None` when the client sent no bearer credentials at all.
-    pub fn error_code(&self) -> Option<&'static str> {
-        match self {
-            Self::Bearer(BearerError::Missing | BearerError::OtherScheme) => None,
-            Self::Bearer(_) => Some("invalid_request"),
-            Self::Token(_) => Some("invalid_token"),
-        }
-    }
-
-    fn error_description(&self) -> Option<&'static str> {
-        match self.error_code()? {
-            "invalid_request" => Some(INVALID_REQUEST_DESCRIPTION),
-            _ => Some(INVALID_TOKEN_DESCRIPTION),
-        }
-    }
-
-    /// The `WWW-Authenticate` challenge: bare `Bearer` without credentials, else with `error` and
-    /// a generic `error_description`.
-    pub fn www_authenticate(&self) -> HeaderValue {
-        match (self.error_code(), self.error_description()) {
-            (Some(code), Some(description)) => HeaderValue::from_str(&format!(
-                "Bearer error=\"{code}\", error_description=\"{description}\""
-            ))
-            .unwrap_or_else(|_| HeaderValue::from_static("Bearer")),
-            _ => HeaderValue::from_static("Bearer"),
-        }
-    }
-
-    /// The whole HTTP response: status, `WWW-Authenticate`, `Cache-Control: no-store`, and a JSON
-    /// body `{"error": …, "error_description": …}` (empty when no credentials were sent, as in
-    /// RFC 6750 §3.1's example).
-    pub fn to_response(&self) -> Response<String> {
-        let body = match (self.error_code(), self.error_description()) {
-            (Some(code), Some(description)) => {
-                format!(r#"{{"error":"{code}","error_description":"{description}"}}"#)
-            }
-            _ => String::new(),
-        };
-        let mut response = Response::new(body);
-        *response.status_mut() = self.status_code();
-        let headers = response.headers_mut();
-        headers.insert(header::WWW_AUTHENTICATE, self.www_authenticate());
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        if self.error_code().is_some() {
-            headers.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            );
-        }
-        response
-    }
+pub enum KeyRingError {
+    /// The ring already holds [`KeyRing::MAX_FALLBACKS`](crate::KeyRing::MAX_FALLBACKS).
+    #[error("a key ring holds at most {max} fallback keys: drop retired keys first")]
+    TooManyFallbacks {
+        /// The limit.
+        max: usize,
+    },
 }
 
 /// Why a token could not be issued.
@@ -298,9 +237,10 @@ pub enum IssueError {
     /// The subject is empty: a token must say whom it is for.
     #[error("the subject (`sub`) is empty")]
     EmptySubject,
-    /// The issuer's lifetime is zero or negative.
-    #[error("the token lifetime must be positive, got {ttl}")]
-    NonPositiveTtl {
+    /// The issuer's lifetime is under one second (zero or negative included): NumericDate
+    /// counts whole seconds, so such a token would expire the second it is issued.
+    #[error("the token lifetime must be at least one second, got {ttl}")]
+    TtlTooShort {
         /// The configured lifetime.
         ttl: Duration,
     },
@@ -308,7 +248,11 @@ pub enum IssueError {
     #[error("the expiry time is out of range")]
     TimeOutOfRange,
     /// The claims to sign expire at or before they were issued.
-    #[error("the claims expire ({exp}) at or before they are issued ({iat})")]
+    #[error(
+        "the claims expire ({}) at or before they are issued ({})",
+        rfc3339(.exp),
+        rfc3339(.iat)
+    )]
     ExpiresBeforeIssued {
         /// `iat`.
         iat: OffsetDateTime,
@@ -364,6 +308,14 @@ pub enum ConfigError {
         var: String,
         /// Every rule it failed.
         source: WeakSecret,
+    },
+    /// A variable lists more fallback keys than a [`KeyRing`](crate::KeyRing) holds.
+    #[error("{var}: {source}")]
+    KeyRing {
+        /// The variable's name.
+        var: String,
+        /// Why the ring refused.
+        source: KeyRingError,
     },
     /// A numeric variable does not hold a number in range.
     #[error("{var}={value:?} is invalid: expected {expected}")]

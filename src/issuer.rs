@@ -1,27 +1,3 @@
-//! [`Issuer`]: signs HS256 tokens the product's Python and Node services accept.
-//!
-//! ```
-//! use jwt_auth::{Issuer, Secret, Verifier};
-//! use time::Duration;
-//!
-//! let (secret, _) = Secret::generate();
-//! let issuer = Issuer::new(&secret).with_ttl(Duration::hours(1));
-//!
-//! // The common case: subject and email.
-//! let token = issuer.issue("42", Some("ada@example.com"))?;
-//!
-//! // Anything else: start from the issuer's claims and add to them.
-//! #[derive(serde::Serialize)]
-//! struct Roles { roles: Vec<&'static str> }
-//! let claims = issuer.claims_for("42")?.with_jti("a1b2").with_custom(Roles { roles: vec!["admin"] });
-//! let token_with_roles = issuer.issue_claims(&claims)?;
-//!
-//! let verifier = Verifier::new(&secret);
-//! assert_eq!(verifier.verify(&token)?.email.as_deref(), Some("ada@example.com"));
-//! assert_eq!(verifier.verify(&token_with_roles)?.jti.as_deref(), Some("a1b2"));
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
-
 use std::sync::Arc;
 
 use base64::Engine as _;
@@ -29,23 +5,45 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 
-use crate::backend::HmacKey;
 use crate::claims::{Audience, Claims};
 use crate::clock::{Clock, SystemClock};
-use crate::error::IssueError;
-use crate::members::Members;
-use crate::secret::Secret;
+use crate::error::{IssueError, TokenPart, VerifyError};
+use crate::jws::object::Object;
+use crate::key::KeyRing;
 
-/// The default token lifetime: 7 days (604,800 seconds), the product's `JWT_EXPIRES_MIN = 10080`.
+/// The default token lifetime, and the longest one a [`Verifier`](crate::Verifier) accepts by
+/// default: 7 days (604,800 seconds), the product's `JWT_EXPIRES_MIN = 10080`.
 pub const DEFAULT_TTL: Duration = Duration::days(7);
 
-/// `{"alg":"HS256","typ":"JWT"}` in base64url: every token this crate issues has this header.
-pub(crate) const ENCODED_HEADER: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
-
-/// Signs HS256 tokens. Cheap to clone, `Send + Sync`; the HMAC key is derived once, here.
+/// Signs HS256 tokens the product's Python and Node services accept, with the current key of a
+/// [`KeyRing`], whose fingerprint it writes as the header's `kid`.
+///
+/// ```
+/// use jwt_auth::{Issuer, Secret, Verifier};
+/// use time::Duration;
+///
+/// let (secret, _) = Secret::generate();
+/// let issuer = Issuer::new(&secret).with_ttl(Duration::hours(1));
+///
+/// // The common case: subject and email.
+/// let token = issuer.issue("42", Some("ada@example.com"))?;
+///
+/// // Anything else: start from the issuer's claims and add to them.
+/// #[derive(serde::Serialize)]
+/// struct Roles { roles: Vec<&'static str> }
+/// let claims = issuer.claims_for("42")?.with_jti("a1b2").with_custom(Roles { roles: vec!["admin"] });
+/// let token_with_roles = issuer.issue_claims(&claims)?;
+///
+/// let verifier = Verifier::new(&secret);
+/// assert_eq!(verifier.verify(&token)?.email.as_deref(), Some("ada@example.com"));
+/// assert_eq!(verifier.verify(&token_with_roles)?.jti.as_deref(), Some("a1b2"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// Cheap to clone, `Send + Sync`; the HMAC key is derived once, when the secret is made.
 #[derive(Debug, Clone)]
 pub struct Issuer {
-    key: HmacKey,
+    keys: KeyRing,
     ttl: Duration,
     clock: Arc<dyn Clock>,
     iss: Option<String>,
@@ -53,11 +51,16 @@ pub struct Issuer {
 }
 
 impl Issuer {
-    /// An issuer signing with `secret`, with a lifetime of [`DEFAULT_TTL`], the [`SystemClock`],
-    /// and no `iss` or `aud`.
-    pub fn new(secret: &Secret) -> Self {
+    /// An issuer signing with `keys` (a [`Secret`](crate::Secret), or a [`KeyRing`]'s current
+    /// key). Defaults: a lifetime of [`DEFAULT_TTL`], the [`SystemClock`], no `iss` or `aud`.
+    ///
+    /// ```
+    /// let (secret, _) = jwt_auth::Secret::generate();
+    /// assert_eq!(jwt_auth::Issuer::new(&secret).ttl(), jwt_auth::DEFAULT_TTL);
+    /// ```
+    pub fn new(keys: impl Into<KeyRing>) -> Self {
         Self {
-            key: secret.hmac_key().clone(),
+            keys: keys.into(),
             ttl: DEFAULT_TTL,
             clock: Arc::new(SystemClock),
             iss: None,
@@ -65,8 +68,17 @@ impl Issuer {
         }
     }
 
-    /// Sets the token lifetime (default 7 days). It must be positive, or issuing fails with
-    /// [`IssueError::NonPositiveTtl`].
+    /// Sets the token lifetime (default 7 days). It must be at least one second, or issuing
+    /// fails with [`IssueError::TtlTooShort`]; fractions of a second are dropped, since
+    /// NumericDate counts whole seconds.
+    ///
+    /// ```
+    /// use time::Duration;
+    ///
+    /// let (secret, _) = jwt_auth::Secret::generate();
+    /// let issuer = jwt_auth::Issuer::new(&secret).with_ttl(Duration::milliseconds(500));
+    /// assert!(matches!(issuer.issue("42", None), Err(jwt_auth::IssueError::TtlTooShort { .. })));
+    /// ```
     #[must_use]
     pub fn with_ttl(mut self, ttl: Duration) -> Self {
         self.ttl = ttl;
@@ -74,20 +86,45 @@ impl Issuer {
     }
 
     /// Replaces the clock (default [`SystemClock`]).
+    ///
+    /// ```
+    /// use jwt_auth::{FixedClock, Issuer, Verifier};
+    ///
+    /// let (secret, _) = jwt_auth::Secret::generate();
+    /// let clock = FixedClock::at_unix(1_767_225_600)?;
+    /// let token = Issuer::new(&secret).with_clock(clock).issue("42", None)?;
+    /// let claims = Verifier::new(&secret).with_clock(clock).verify(&token)?;
+    /// assert_eq!(claims.iat.map(|iat| iat.unix_timestamp()), Some(1_767_225_600));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
         self.clock = Arc::new(clock);
         self
     }
 
-    /// Puts `iss` in every token.
+    /// Puts `iss` in every token. Default: none.
+    ///
+    /// ```
+    /// let (secret, _) = jwt_auth::Secret::generate();
+    /// let issuer = jwt_auth::Issuer::new(&secret).with_issuer("users");
+    /// assert_eq!(issuer.claims_for("42")?.iss.as_deref(), Some("users"));
+    /// # Ok::<(), jwt_auth::IssueError>(())
+    /// ```
     #[must_use]
     pub fn with_issuer(mut self, issuer: impl Into<String>) -> Self {
         self.iss = Some(issuer.into());
         self
     }
 
-    /// Puts `aud` in every token.
+    /// Puts `aud` in every token. Default: none.
+    ///
+    /// ```
+    /// let (secret, _) = jwt_auth::Secret::generate();
+    /// let issuer = jwt_auth::Issuer::new(&secret).with_audience(["catalog", "orders"]);
+    /// assert!(issuer.claims_for("42")?.aud.is_some_and(|aud| aud.contains("orders")));
+    /// # Ok::<(), jwt_auth::IssueError>(())
+    /// ```
     #[must_use]
     pub fn with_audience(mut self, audience: impl Into<Audience>) -> Self {
         self.aud = Some(audience.into());
@@ -95,15 +132,37 @@ impl Issuer {
     }
 
     /// The configured lifetime.
+    ///
+    /// ```
+    /// let (secret, _) = jwt_auth::Secret::generate();
+    /// assert_eq!(jwt_auth::Issuer::new(&secret).ttl(), time::Duration::days(7));
+    /// ```
     pub fn ttl(&self) -> Duration {
         self.ttl
+    }
+
+    /// The keys; tokens are signed with the current one.
+    ///
+    /// ```
+    /// let (secret, _) = jwt_auth::Secret::generate();
+    /// assert_eq!(jwt_auth::Issuer::new(&secret).keys().current().fingerprint(), secret.fingerprint());
+    /// ```
+    pub fn keys(&self) -> &KeyRing {
+        &self.keys
     }
 
     /// Signs a token for `sub` with an optional `email`, issued now and expiring after the
     /// lifetime.
     ///
+    /// ```
+    /// let (secret, _) = jwt_auth::Secret::generate();
+    /// let token = jwt_auth::Issuer::new(&secret).issue("42", Some("ada@example.com"))?;
+    /// assert_eq!(token.split('.').count(), 3);
+    /// # Ok::<(), jwt_auth::IssueError>(())
+    /// ```
+    ///
     /// # Errors
-    /// [`IssueError::EmptySubject`], [`IssueError::NonPositiveTtl`] or
+    /// [`IssueError::EmptySubject`], [`IssueError::TtlTooShort`] or
     /// [`IssueError::TimeOutOfRange`].
     pub fn issue(&self, sub: &str, email: Option<&str>) -> Result<String, IssueError> {
         let mut claims = self.claims_for(sub)?;
@@ -113,32 +172,53 @@ impl Issuer {
         Ok(self.sign(&serialize(&claims)?))
     }
 
-    /// The claims [`Issuer::issue`] would sign for `sub`: `iat` now (whole seconds), `exp` after
-    /// the lifetime, and the configured `iss` and `aud`. Add to them, then sign them with
+    /// The claims [`Issuer::issue`] would sign for `sub`: `iat` now and `exp` after the lifetime
+    /// (whole seconds), and the configured `iss` and `aud`. Add to them, then sign them with
     /// [`Issuer::issue_claims`].
     ///
+    /// ```
+    /// let (secret, _) = jwt_auth::Secret::generate();
+    /// let claims = jwt_auth::Issuer::new(&secret).claims_for("42")?;
+    /// assert_eq!(claims.exp - claims.iat.unwrap(), time::Duration::days(7));
+    /// # Ok::<(), jwt_auth::IssueError>(())
+    /// ```
+    ///
     /// # Errors
-    /// [`IssueError::EmptySubject`], [`IssueError::NonPositiveTtl`] or
+    /// [`IssueError::EmptySubject`], [`IssueError::TtlTooShort`] or
     /// [`IssueError::TimeOutOfRange`].
     pub fn claims_for(&self, sub: &str) -> Result<Claims, IssueError> {
         if sub.is_empty() {
             return Err(IssueError::EmptySubject);
         }
-        if !self.ttl.is_positive() {
-            return Err(IssueError::NonPositiveTtl { ttl: self.ttl });
+        let ttl_seconds = self.ttl.whole_seconds();
+        if ttl_seconds < 1 {
+            return Err(IssueError::TtlTooShort { ttl: self.ttl });
         }
-        let now = OffsetDateTime::from_unix_timestamp(self.clock.unix_timestamp())
-            .map_err(|_| IssueError::TimeOutOfRange)?;
-        let exp = now
-            .checked_add(self.ttl)
-            .ok_or(IssueError::TimeOutOfRange)?;
-        let mut claims = Claims::new(sub, exp).with_issued_at(now);
+        let now = self.clock.now().unix_timestamp();
+        let at = |seconds: Option<i64>| {
+            seconds
+                .and_then(|seconds| OffsetDateTime::from_unix_timestamp(seconds).ok())
+                .ok_or(IssueError::TimeOutOfRange)
+        };
+        let mut claims =
+            Claims::new(sub, at(now.checked_add(ttl_seconds))?).with_issued_at(at(Some(now))?);
         claims.iss.clone_from(&self.iss);
         claims.aud.clone_from(&self.aud);
         Ok(claims)
     }
 
     /// Signs `claims` as they are, custom claims included.
+    ///
+    /// ```
+    /// use jwt_auth::{Claims, IssueError};
+    /// use time::macros::datetime;
+    ///
+    /// let (secret, _) = jwt_auth::Secret::generate();
+    /// let issuer = jwt_auth::Issuer::new(&secret);
+    /// let backwards = Claims::new("42", datetime!(2026-01-01 00:00 UTC))
+    ///     .with_issued_at(datetime!(2026-01-02 00:00 UTC));
+    /// assert!(matches!(issuer.issue_claims(&backwards), Err(IssueError::ExpiresBeforeIssued { .. })));
+    /// ```
     ///
     /// # Errors
     /// [`IssueError::EmptySubject`]; [`IssueError::ExpiresBeforeIssued`] when `exp <= iat`;
@@ -149,7 +229,7 @@ impl Issuer {
             return Err(IssueError::EmptySubject);
         }
         if let Some(iat) = claims.iat
-            && claims.exp <= iat
+            && claims.exp.unix_timestamp() <= iat.unix_timestamp()
         {
             return Err(IssueError::ExpiresBeforeIssued {
                 iat,
@@ -157,23 +237,25 @@ impl Issuer {
             });
         }
         let payload = serialize(claims)?;
-        let members = Members::parse(&payload).map_err(|e| IssueError::Serialize {
-            reason: e.to_string(),
-        })?;
-        if let Some(name) = members.duplicate() {
-            return Err(IssueError::DuplicateClaim {
-                name: name.to_owned(),
-            });
+        match Object::parse(&payload, TokenPart::Payload) {
+            Ok(_) => Ok(self.sign(&payload)),
+            Err(VerifyError::DuplicateMember { name, .. }) => {
+                Err(IssueError::DuplicateClaim { name })
+            }
+            Err(other) => Err(IssueError::Serialize {
+                reason: other.to_string(),
+            }),
         }
-        Ok(self.sign(&payload))
     }
 
     fn sign(&self, payload: &[u8]) -> String {
-        let mut token = String::with_capacity(ENCODED_HEADER.len() + payload.len() * 4 / 3 + 48);
-        token.push_str(ENCODED_HEADER);
+        let key = self.keys.signing_key();
+        let header = &*key.encoded_header;
+        let mut token = String::with_capacity(header.len() + payload.len() * 4 / 3 + 48);
+        token.push_str(header);
         token.push('.');
         URL_SAFE_NO_PAD.encode_string(payload, &mut token);
-        let tag = self.key.sign(token.as_bytes());
+        let tag = key.secret.hmac_key().sign(token.as_bytes());
         token.push('.');
         URL_SAFE_NO_PAD.encode_string(tag, &mut token);
         token

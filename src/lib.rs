@@ -3,27 +3,27 @@
 //! `jwt-auth` signs tokens that PyJWT, python-jose and Node `jsonwebtoken` accept, accepts theirs,
 //! and is stricter than any of them: weak secrets are refused at start-up, only `HS256` is
 //! accepted, and every rejection is a specific [`VerifyError`] that maps to an RFC 6750 response.
+//! Keys rotate without logging anyone out through a [`KeyRing`].
 //!
 //! ```
 //! use http::{HeaderMap, HeaderValue, StatusCode, header::AUTHORIZATION};
-//! use jwt_auth::{Issuer, Secret, Verifier};
+//! use jwt_auth::{AuthConfig, Secret};
 //!
-//! // In production: `Secret::from_env("JWT_SECRET")?`, or `AuthConfig::from_env()?`.
+//! // In production: `AuthConfig::from_env()?`, which reads `JWT_SECRET` and friends.
 //! let (secret, _shareable) = Secret::generate();
-//! let issuer = Issuer::new(&secret); // 7-day tokens
-//! let verifier = Verifier::new(&secret); // HS256 only, 60 s leeway
+//! let config = AuthConfig::new(&secret); // 7-day tokens, HS256 only, 60 s leeway
 //!
-//! let token = issuer.issue("42", Some("ada@example.com"))?;
+//! let token = config.issuer().issue("42", Some("ada@example.com"))?;
 //!
 //! let mut headers = HeaderMap::new();
-//! headers.insert(AUTHORIZATION, HeaderValue::from_str(&format!("Bearer {token}"))?);
-//! let claims = verifier.authenticate(&headers)?;
+//! headers.insert(AUTHORIZATION, HeaderValue::try_from(format!("Bearer {token}"))?);
+//! let claims = config.verifier().authenticate(&headers)?;
 //! assert_eq!(claims.sub, "42");
 //! assert_eq!(claims.email.as_deref(), Some("ada@example.com"));
 //!
 //! // A rejection carries its precise cause (for logs) and its HTTP response (for the client).
 //! headers.insert(AUTHORIZATION, HeaderValue::from_static("Bearer not.a.token"));
-//! let rejection = verifier.authenticate(&headers).unwrap_err();
+//! let rejection = config.verifier().authenticate(&headers).unwrap_err();
 //! assert_eq!(rejection.status_code(), StatusCode::UNAUTHORIZED);
 //! assert_eq!(
 //!     rejection.www_authenticate(),
@@ -32,40 +32,55 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # Where things are
+//! - Keys: [`Secret`] (strength-checked key material), its [`Fingerprint`], [`KeyRing`].
+//! - Tokens: [`Issuer`], [`Verifier`] (its page lists the whole verification policy), [`Claims`].
+//! - HTTP: [`Authorization`] and [`bearer_token`] read the header; [`AuthError`] is the RFC 6750
+//!   response.
+//! - Configuration: [`AuthConfig`] (its page lists every environment variable).
+//! - Time: [`Clock`], [`SystemClock`], [`FixedClock`]; [`time`] is re-exported for its
+//!   `Duration` and `OffsetDateTime`.
+//! - [`dangerous`]: weak secrets for a laptop, by name.
+//!
 //! # Crypto backends
 //! Exactly one is used: `rust-crypto` (RustCrypto `hmac`/`sha2`, the default) or `aws-lc-rs`.
-//! Enabling `aws-lc-rs` selects it even when the default is left on. The matching `jsonwebtoken`
-//! provider is installed as that crate's process default on first use, so nothing in the process
-//! meets its "no `CryptoProvider`" panic. Building with neither feature is a compile error.
+//! Enabling `aws-lc-rs` selects it even when the default is left on. Building with neither
+//! feature is a compile error. Signing and verifying call the selected crate directly; the
+//! matching `jsonwebtoken` provider is installed as that crate's process default when the first
+//! [`Secret`] is made, so other code in the process that uses `jsonwebtoken` never meets its
+//! "no `CryptoProvider`" panic.
 
-mod backend;
-mod bearer;
 mod claims;
 mod clock;
 mod config;
+mod crypto;
+pub mod dangerous;
 mod error;
+mod http;
 mod issuer;
-mod members;
-mod payload;
-mod secret;
-mod strength;
+mod jws;
+mod key;
 mod verifier;
 
-pub use bearer::bearer_token;
 pub use claims::{Audience, Claims};
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use config::{AuthConfig, EXPIRES_MIN_VAR, LEEWAY_SECS_VAR, SECRET_VAR};
+pub use config::{AuthConfig, EXPIRES_MIN_VAR, LEEWAY_SECS_VAR, SECRET_FALLBACKS_VAR, SECRET_VAR};
 pub use error::{
-    AuthError, BearerError, ConfigError, IssueError, SecretProblem, TokenPart, VerifyError,
-    WeakSecret,
+    ConfigError, IssueError, KeyRingError, SecretProblem, TokenPart, VerifyError, WeakSecret,
 };
+pub use http::{AuthError, Authorization, BearerError, bearer_token};
 pub use issuer::{DEFAULT_TTL, Issuer};
-pub use secrecy::ExposeSecret;
-pub use secret::{Fingerprint, Secret};
-pub use verifier::{DEFAULT_LEEWAY, DEFAULT_MAX_LIFETIME, MAX_TOKEN_LEN, Verifier};
+pub use key::{Fingerprint, KeyRing, Secret};
+pub use secrecy::{ExposeSecret, SecretString};
+pub use time;
+pub use verifier::{DEFAULT_LEEWAY, MAX_TOKEN_LEN, Verifier};
 
 /// The name of the crypto backend compiled in: `"rust-crypto"` or `"aws-lc-rs"`.
-pub const CRYPTO_BACKEND: &str = backend::NAME;
+///
+/// ```
+/// assert!(["rust-crypto", "aws-lc-rs"].contains(&jwt_auth::CRYPTO_BACKEND));
+/// ```
+pub const CRYPTO_BACKEND: &str = crypto::NAME;
 
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

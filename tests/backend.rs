@@ -2,7 +2,7 @@
 //! the same process, finds its provider installed instead of panicking.
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use jwt_auth::{CRYPTO_BACKEND, Secret};
+use jwt_auth::{CRYPTO_BACKEND, ExposeSecret, Secret};
 
 #[test]
 fn the_selected_backend_is_reported() {
@@ -29,7 +29,7 @@ fn jsonwebtoken_works_in_the_same_process_once_a_secret_exists() {
         sub: "42".into(),
         exp: 4_102_444_800,
     };
-    let key = shareable.as_bytes();
+    let key = shareable.expose_secret().as_bytes();
     let token = jsonwebtoken::encode(
         &Header::new(Algorithm::HS256),
         &claims,
@@ -56,7 +56,7 @@ fn jwt_auth_and_jsonwebtoken_agree() {
     validation.set_required_spec_claims(&["exp", "sub"]);
     let decoded = jsonwebtoken::decode::<serde_json::Value>(
         &token,
-        &DecodingKey::from_secret(shareable.as_bytes()),
+        &DecodingKey::from_secret(shareable.expose_secret().as_bytes()),
         &validation,
     )
     .unwrap();

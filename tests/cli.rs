@@ -79,7 +79,11 @@ fn run(args: &[&str], env: &[(&str, &str)], stdin: Option<&[u8]>) -> Run {
 }
 
 fn strong() -> (Secret, String) {
-    Secret::generate()
+    let (secret, shareable) = Secret::generate();
+    (
+        secret,
+        jwt_auth::ExposeSecret::expose_secret(&shareable).to_owned(),
+    )
 }
 
 fn at(seconds: i64) -> FixedClock {
@@ -323,8 +327,9 @@ fn secret_fingerprint_matches_the_library_and_refuses_weak_secrets() {
         None,
     );
     assert_eq!(out.code, 0);
-    let fingerprint = Secret::insecure_for_development(weak)
+    let fingerprint = jwt_auth::dangerous::insecure_secret(weak)
         .unwrap()
+        .0
         .fingerprint();
     assert_eq!(
         out.stdout,
@@ -599,17 +604,12 @@ fn a_token_from_a_different_secret_says_compare_fingerprints() {
         None,
     );
     assert_eq!(out.code, 1);
-    assert!(out.stderr.starts_with(
-        "rejected: signature mismatch: the token was signed with a different secret, or altered"
-    ));
-    assert!(
-        out.stderr
-            .contains("run `jwt-auth secret fingerprint` on the issuing host")
-    );
-    assert!(
-        out.stderr
-            .contains(&format!("has fingerprint {}", secret.fingerprint()))
-    );
+    assert!(out.stderr.starts_with(&format!(
+        "rejected: signed with key {}, which is not the secret used here (fingerprint {})",
+        other.fingerprint(),
+        secret.fingerprint()
+    )));
+    assert!(out.stderr.contains("set the same JWT_SECRET everywhere"));
     out.assert_hides(&hex);
 
     let out = run(
@@ -617,7 +617,7 @@ fn a_token_from_a_different_secret_says_compare_fingerprints() {
         &[("JWT_SECRET", &hex)],
         None,
     );
-    assert_eq!(out.json()["reason"], "signature_mismatch");
+    assert_eq!(out.json()["reason"], "unknown_key");
 }
 
 #[test]
@@ -774,15 +774,18 @@ fn token_inspect_decodes_without_verifying_and_says_so() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(
         out.stdout,
-        "UNVERIFIED: decoded without checking the signature; anyone can write these claims. Use \
+        format!(
+            "UNVERIFIED: decoded without checking the signature; anyone can write these claims. Use \
          `jwt-auth token verify` to trust them.\n\
-         header:\n  {\n    \"alg\": \"HS256\",\n    \"typ\": \"JWT\"\n  }\n\
-         payload:\n  {\n    \"email\": \"ada@example.com\",\n    \"exp\": 1767830400,\n    \
-         \"iat\": 1767225600,\n    \"sub\": \"42\"\n  }\n\
+         header:\n  {{\n    \"alg\": \"HS256\",\n    \"kid\": \"{}\",\n    \"typ\": \"JWT\"\n  }}\n\
+         payload:\n  {{\n    \"email\": \"ada@example.com\",\n    \"exp\": 1767830400,\n    \
+         \"iat\": 1767225600,\n    \"sub\": \"42\"\n  }}\n\
          times (now 2026-01-01 01:00:00 UTC):\n  \
          iat  2026-01-01 00:00:00 UTC (1 h ago)\n  \
          exp  2026-01-08 00:00:00 UTC (expires in 6 d 23 h)\n\
-         signature: 32 bytes, NOT checked\n"
+         signature: 32 bytes, NOT checked\n",
+            other.fingerprint()
+        )
     );
 
     let out = run(

@@ -178,8 +178,8 @@ fn expected_error(expect: &Map<String, Value>, now: i64) -> VerifyError {
                 name: str_field(expect, "name").to_owned(),
             }
         }
-        "LifetimeTooLong" => VerifyError::LifetimeTooLong {
-            lifetime: Duration::seconds(int_field(expect, "lifetime")),
+        "TtlTooLong" => VerifyError::TtlTooLong {
+            ttl: Duration::seconds(int_field(expect, "ttl")),
             max: Duration::seconds(int_field(expect, "max")),
         },
         "IssuedInFuture" => VerifyError::IssuedInFuture {
@@ -386,7 +386,7 @@ fn tokens_our_policy_rejects_fail_with_the_specific_error() {
             assert_eq!(token.kind, "numeric-sub");
             assert!(
                 matches!(&error, VerifyError::InvalidClaims { reason }
-                    if reason.starts_with("invalid type: integer `1042`, expected a string")),
+                    if reason == "`sub`: invalid type: integer `1042`, expected a string"),
                 "{}: {error:?}",
                 token.id
             );

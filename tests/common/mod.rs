@@ -5,7 +5,7 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, EncodingKey};
-use jwt_auth::{FixedClock, Issuer, Secret, Verifier};
+use jwt_auth::{FixedClock, Issuer, Secret, TokenPart, Verifier, VerifyError};
 use time::OffsetDateTime;
 use time::macros::datetime;
 
@@ -27,11 +27,11 @@ pub fn clock() -> FixedClock {
 }
 
 pub fn issuer() -> Issuer {
-    Issuer::new(&secret()).with_clock(clock())
+    Issuer::new(secret()).with_clock(clock())
 }
 
 pub fn verifier() -> Verifier {
-    Verifier::new(&secret()).with_clock(clock())
+    Verifier::new(secret()).with_clock(clock())
 }
 
 pub fn b64(bytes: impl AsRef<[u8]>) -> String {
@@ -73,4 +73,15 @@ pub fn product_payload() -> String {
         r#"{{"sub":"42","email":"ada@example.com","iat":{T0_UNIX},"exp":{}}}"#,
         T0_UNIX + 604_800
     )
+}
+
+/// A token for sub 42 that expires in 10 minutes, with `extra` (`,"name":value…`) appended to its
+/// claims.
+pub fn with(extra: &str) -> String {
+    token_with_payload(&format!(r#"{{"sub":"42","exp":{}{extra}}}"#, T0_UNIX + 600))
+}
+
+/// Whether `err` says the JSON of `in_part` is malformed.
+pub fn is_json_error(err: &VerifyError, in_part: TokenPart) -> bool {
+    matches!(err, VerifyError::Json { part, .. } if *part == in_part)
 }

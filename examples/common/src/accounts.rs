@@ -7,6 +7,7 @@ use std::fmt;
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use jwt_auth::ExposeSecret;
 
 /// The demo account's email address.
 pub const DEMO_EMAIL: &str = "ada@example.com";
@@ -61,7 +62,7 @@ impl AccountStore {
         let argon2 = Argon2::default();
         // A password nobody knows: 64 random hex characters.
         let (_, unguessable) = jwt_auth::Secret::generate();
-        let dummy_hash = argon2.hash_password(unguessable.as_bytes())?;
+        let dummy_hash = argon2.hash_password(unguessable.expose_secret().as_bytes())?;
         Ok(Self {
             argon2,
             by_email: HashMap::new(),

@@ -13,7 +13,7 @@ use std::fmt;
 use std::num::NonZeroU32;
 use std::str::FromStr;
 
-use jwt_auth::{AuthConfig, ConfigError, SECRET_VAR, Secret};
+use jwt_auth::{AuthConfig, ConfigError, ExposeSecret, SECRET_VAR, Secret};
 
 /// The variable holding the port.
 pub const PORT_VAR: &str = "PORT";
@@ -118,7 +118,7 @@ impl Settings {
         // Set but empty or weak is a mistake, and `AuthConfig` refuses it with its own message.
         let (auth, secret_source) = if lookup(SECRET_VAR).is_none() {
             let (_, generated) = Secret::generate();
-            let generated = OsString::from(generated);
+            let generated = OsString::from(generated.expose_secret());
             let lookup = |name: &str| {
                 if name == SECRET_VAR {
                     Some(generated.clone())
@@ -280,7 +280,7 @@ mod tests {
     fn origins_are_explicit() {
         let (_, secret) = Secret::generate();
         let ok = settings(&[
-            ("JWT_SECRET", &secret),
+            ("JWT_SECRET", secret.expose_secret()),
             (
                 "CORS_ALLOWED_ORIGINS",
                 " https://app.example.com, http://localhost:5173 ,",
@@ -299,7 +299,10 @@ mod tests {
             "https://a.com/path",
             "null",
         ] {
-            let err = settings(&[("JWT_SECRET", &secret), ("CORS_ALLOWED_ORIGINS", bad)]);
+            let err = settings(&[
+                ("JWT_SECRET", secret.expose_secret()),
+                ("CORS_ALLOWED_ORIGINS", bad),
+            ]);
             assert!(
                 matches!(err, Err(StartupError::Invalid { var: CORS_VAR, .. })),
                 "{bad}"

@@ -9,6 +9,7 @@
 // Test code: a failed assertion is the point.
 #![allow(clippy::missing_panics_doc)]
 
+use jwt_auth::ExposeSecret;
 use std::ffi::OsString;
 use std::future::Future;
 
@@ -71,6 +72,7 @@ impl TestKit {
     /// A fresh configuration with a random secret.
     pub fn new() -> Self {
         let (secret, shareable_secret) = Secret::generate();
+        let shareable_secret = shareable_secret.expose_secret().to_owned();
         let vars = [
             ("JWT_SECRET", shareable_secret.clone()),
             ("CORS_ALLOWED_ORIGINS", ALLOWED_ORIGIN.to_owned()),

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use clap::{Args, Subcommand};
-use jwt_auth::{Secret, SecretProblem, WeakSecret};
+use jwt_auth::{ExposeSecret, Secret, SecretProblem, WeakSecret};
 use serde_json::{Value, json};
 
 use crate::CommandResult;
@@ -80,6 +80,7 @@ pub(crate) fn run(command: SecretCommand) -> CommandResult {
 
 fn generate() -> Outcome {
     let (secret, shareable) = Secret::generate();
+    let shareable = shareable.expose_secret();
     let fingerprint = secret.fingerprint().to_string();
     let mut outcome = Outcome::success(
         format!("secret:      {shareable}\nfingerprint: {fingerprint}\n"),
@@ -149,11 +150,21 @@ fn fingerprint(candidate: &SecretInput, allow_weak: bool) -> Outcome {
 /// is a refusal, unless `allow_weak` asks for it by name; the library then warns on standard
 /// error.
 pub(crate) fn load(candidate: &SecretInput, allow_weak: bool) -> Result<Secret, Outcome> {
-    let result = if allow_weak {
-        Secret::insecure_for_development(&candidate.bytes)
-    } else {
-        Secret::new(&candidate.bytes)
-    };
+    let result =
+        if allow_weak {
+            jwt_auth::dangerous::insecure_secret(&candidate.bytes).map(|(secret, problems)| {
+            if !problems.is_empty() {
+                eprintln!(
+                    "jwt-auth WARNING: using an INSECURE development secret (fingerprint {}): {}",
+                    secret.fingerprint(),
+                    problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+                );
+            }
+            secret
+        })
+        } else {
+            Secret::new(&candidate.bytes)
+        };
     result.map_err(|weak| {
         Outcome::refused(
             format!(

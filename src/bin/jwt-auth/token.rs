@@ -5,7 +5,7 @@ mod inspect;
 use std::fmt::Write as _;
 
 use clap::{Args, Subcommand};
-use jwt_auth::{Claims, DEFAULT_LEEWAY, DEFAULT_MAX_LIFETIME, FixedClock, Issuer, Verifier};
+use jwt_auth::{Claims, DEFAULT_LEEWAY, DEFAULT_TTL, FixedClock, Issuer, Verifier};
 use serde_json::{Map, Value, json};
 use time::{Duration, OffsetDateTime};
 
@@ -124,12 +124,12 @@ fn issue(args: &IssueArgs) -> CommandResult {
             .unwrap_or_default(),
         expiry(claims.exp, now),
     )];
-    if args.ttl > DEFAULT_MAX_LIFETIME {
+    if args.ttl > DEFAULT_TTL {
         notes.push(format!(
             "warning: a {} lifetime is over the {} verifiers accept by default \
              (JWT_EXPIRES_MIN): they will reject this token",
             format_duration(args.ttl),
-            format_duration(DEFAULT_MAX_LIFETIME)
+            format_duration(DEFAULT_TTL)
         ));
     }
     Ok(Outcome::success(
@@ -155,7 +155,7 @@ fn verify(args: &VerifyArgs) -> CommandResult {
     let mut verifier = Verifier::new(&secret)
         .with_clock(FixedClock::new(now))
         .with_leeway(args.leeway)
-        .with_max_lifetime(args.max_lifetime);
+        .with_max_ttl(args.max_lifetime);
     if let Some(issuer) = &args.issuer {
         verifier = verifier.with_issuer(issuer);
     }
@@ -274,5 +274,5 @@ fn times_json<C>(claims: &Claims<C>, now: OffsetDateTime) -> Value {
 /// Defaults, documented in `--help` through clap's `default_value`; kept next to the library's.
 const _: () = {
     assert!(DEFAULT_LEEWAY.whole_seconds() == 60);
-    assert!(DEFAULT_MAX_LIFETIME.whole_days() == 7);
+    assert!(DEFAULT_TTL.whole_days() == 7);
 };

@@ -91,6 +91,21 @@ pub(crate) fn explain(error: &VerifyError, ctx: &Context) -> Explanation {
             "this is another kind of token (an ID token or a logout token, say): use an access \
              token",
         ),
+        VerifyError::UnknownKeyId { kid, known } => explanation(
+            "unknown_key",
+            format!(
+                "signed with key {kid}, which is not the secret used here (fingerprint {})",
+                known
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            "the issuing service's JWT_SECRET has that fingerprint: set the same JWT_SECRET \
+             everywhere (or list the other one in JWT_SECRET_FALLBACKS during a rotation) and \
+             restart"
+                .to_owned(),
+        ),
         VerifyError::InvalidSignature => explanation(
             "signature_mismatch",
             "signature mismatch: the token was signed with a different secret, or altered (or \
@@ -166,7 +181,7 @@ pub(crate) fn explain(error: &VerifyError, ctx: &Context) -> Explanation {
             format!("issued at {}, after it expires at {}", utc(*iat), utc(*exp)),
             "the issuing service computes its times wrongly: fix it",
         ),
-        VerifyError::LifetimeTooLong { lifetime, max } => explanation(
+        VerifyError::TtlTooLong { ttl: lifetime, max } => explanation(
             "lifetime_too_long",
             format!(
                 "lifetime {} exceeds the maximum {} accepted",

@@ -1,9 +1,7 @@
 //! Hostile input: every single-character change to a valid token is rejected, and nothing makes
 //! the verifier panic.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use proptest::prelude::*;
 
 fn valid_token() -> String {

@@ -5,9 +5,9 @@
 //! JSON objects, one per line on standard input; each gets one JSON line on standard output.
 //!
 //! ```text
-//! cargo run --example interop -- fingerprint
-//! echo '{"sub":"42","email":"ada@example.com"}' | cargo run --example interop -- issue
-//! echo '{"token":"eyJ…"}' | cargo run --example interop -- verify
+//! cargo run -p jwt-auth-interop -- fingerprint
+//! echo '{"sub":"42","email":"ada@example.com"}' | cargo run -p jwt-auth-interop -- issue
+//! echo '{"token":"eyJ…"}' | cargo run -p jwt-auth-interop -- verify
 //! ```
 //!
 //! - `fingerprint`: prints `{"fingerprint": "<16 hex>"}` for `JWT_SECRET`.
@@ -186,9 +186,9 @@ fn error_json(error: &VerifyError) -> Value {
         VerifyError::IssuedAfterExpiry { iat, exp } => {
             json!({ "kind": "IssuedAfterExpiry", "iat": unix(*iat), "exp": unix(*exp) })
         }
-        VerifyError::LifetimeTooLong { lifetime, max } => json!({
-            "kind": "LifetimeTooLong",
-            "lifetime": lifetime.whole_seconds(),
+        VerifyError::TtlTooLong { ttl, max } => json!({
+            "kind": "TtlTooLong",
+            "ttl": ttl.whole_seconds(),
             "max": max.whole_seconds(),
         }),
         VerifyError::IssuerMismatch { expected, found } => {

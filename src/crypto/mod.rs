@@ -15,7 +15,17 @@ compile_error!(
     "jwt-auth needs a crypto backend: enable the `rust-crypto` (default) or `aws-lc-rs` feature"
 );
 
+#[cfg(feature = "aws-lc-rs")]
+mod aws_lc;
+#[cfg(all(feature = "rust-crypto", not(feature = "aws-lc-rs")))]
+mod rust_crypto;
+
 use std::sync::Once;
+
+#[cfg(feature = "aws-lc-rs")]
+pub(crate) use aws_lc::{HmacKey, fill_random};
+#[cfg(all(feature = "rust-crypto", not(feature = "aws-lc-rs")))]
+pub(crate) use rust_crypto::{HmacKey, fill_random};
 
 /// Length in bytes of an HMAC-SHA256 tag.
 pub(crate) const TAG_LEN: usize = 32;
@@ -46,71 +56,6 @@ fn provider() -> &'static jsonwebtoken::crypto::CryptoProvider {
         &jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER
     }
 }
-
-#[cfg(feature = "aws-lc-rs")]
-mod imp {
-    use aws_lc_rs::hmac;
-
-    #[derive(Clone)]
-    pub(crate) struct HmacKey(hmac::Key);
-
-    impl HmacKey {
-        pub(crate) fn new(key: &[u8]) -> Self {
-            Self(hmac::Key::new(hmac::HMAC_SHA256, key))
-        }
-
-        pub(crate) fn sign(&self, message: &[u8]) -> [u8; super::TAG_LEN] {
-            let mut tag = [0; super::TAG_LEN];
-            tag.copy_from_slice(hmac::sign(&self.0, message).as_ref());
-            tag
-        }
-
-        /// Constant-time comparison, done by aws-lc-rs.
-        pub(crate) fn verify(&self, message: &[u8], tag: &[u8]) -> bool {
-            hmac::verify(&self.0, message, tag).is_ok()
-        }
-    }
-
-    pub(crate) fn fill_random(buf: &mut [u8]) -> Result<(), String> {
-        aws_lc_rs::rand::fill(buf).map_err(|_| "aws-lc-rs could not read OS randomness".to_owned())
-    }
-}
-
-#[cfg(all(feature = "rust-crypto", not(feature = "aws-lc-rs")))]
-mod imp {
-    use hmac::{Hmac, Mac};
-    use sha2::Sha256;
-
-    /// The HMAC state after absorbing the padded key: cloning it skips the key schedule.
-    #[derive(Clone)]
-    pub(crate) struct HmacKey(Hmac<Sha256>);
-
-    impl HmacKey {
-        pub(crate) fn new(key: &[u8]) -> Self {
-            // HMAC accepts keys of any length; `new_from_slice` cannot fail for it.
-            Self(Hmac::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes any key")))
-        }
-
-        pub(crate) fn sign(&self, message: &[u8]) -> [u8; super::TAG_LEN] {
-            let mut mac = self.0.clone();
-            mac.update(message);
-            mac.finalize().into_bytes().into()
-        }
-
-        /// Constant-time comparison, done by the `hmac` crate (`subtle`).
-        pub(crate) fn verify(&self, message: &[u8], tag: &[u8]) -> bool {
-            let mut mac = self.0.clone();
-            mac.update(message);
-            mac.verify_slice(tag).is_ok()
-        }
-    }
-
-    pub(crate) fn fill_random(buf: &mut [u8]) -> Result<(), String> {
-        getrandom::fill(buf).map_err(|e| format!("could not read OS randomness: {e}"))
-    }
-}
-
-pub(crate) use imp::{HmacKey, fill_random};
 
 /// Lowercase hex, as `openssl rand -hex` prints it.
 pub(crate) fn hex(bytes: &[u8]) -> String {

@@ -1,11 +1,9 @@
 //! Bearer parsing and the RFC 6750 §3.1 mapping: exact statuses, challenges and bodies.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, WWW_AUTHENTICATE};
 use http::{HeaderMap, HeaderValue, StatusCode};
-use jwt_auth::{AuthError, BearerError, VerifyError, bearer_token};
+use jwt_auth::{AuthError, Authorization, BearerError, VerifyError, bearer_token};
 
 const INVALID_TOKEN: &str = r#"Bearer error="invalid_token", error_description="The access token is invalid or has expired""#;
 const INVALID_REQUEST: &str =
@@ -170,4 +168,46 @@ fn a_valid_bearer_token_authenticates() {
         (claims.sub.as_str(), claims.email.as_deref()),
         ("42", Some("ada@example.com"))
     );
+}
+
+#[test]
+fn optional_authentication_is_none_only_without_a_header() {
+    let verifier = verifier();
+    assert_eq!(verifier.authenticate_optional(&headers(&[])), Ok(None));
+    let token = issuer().issue("42", None).unwrap();
+    let good = format!("Bearer {token}");
+    assert_eq!(
+        verifier
+            .authenticate_optional(&headers(&[good.as_bytes()]))
+            .unwrap()
+            .map(|claims| claims.sub),
+        Some("42".into())
+    );
+    // Anything else is the same rejection as for a required route: an expired client must
+    // learn to sign in again rather than be served as anonymous.
+    for values in [
+        &[&b"Bearer not.a.token"[..]][..],
+        &[b"Bearer"],
+        &[good.as_bytes(), good.as_bytes()],
+    ] {
+        assert_eq!(
+            verifier.authenticate_optional(&headers(values)),
+            Err(verifier.authenticate(&headers(values)).unwrap_err())
+        );
+    }
+    // Another scheme is not a bearer attempt, but it is a header: refused as without credentials.
+    assert_eq!(
+        verifier.authenticate_optional(&headers(&[b"Basic dXNlcjpwYXNz"])),
+        Err(AuthError::Bearer(BearerError::OtherScheme))
+    );
+}
+
+#[test]
+fn raw_header_bytes_authenticate_without_a_header_map() {
+    let token = issuer().issue("42", None).unwrap();
+    let value = format!("bearer {token}");
+    let claims = verifier()
+        .authenticate(Authorization::from_values([value.as_bytes()]))
+        .unwrap();
+    assert_eq!(claims.sub, "42");
 }

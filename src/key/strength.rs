@@ -22,7 +22,7 @@ const MIN_SHANNON_SHARE: f64 = 0.5;
 
 /// Secrets from Wallarm's jwt-secrets list (MIT, see `data/published-jwt-secrets.LICENSE`), one a
 /// line, each at least 32 bytes.
-const PUBLISHED_LIST: &str = include_str!("../data/published-jwt-secrets-32plus.txt");
+const PUBLISHED_LIST: &str = include_str!("../../data/published-jwt-secrets-32plus.txt");
 
 /// Defaults that ship in templates, tutorials and documentation, whatever their length.
 const WELL_KNOWN_DEFAULTS: &[&str] = &[

@@ -1,12 +1,10 @@
 //! `AuthConfig`: the environment variables the product already uses, and a distinct error for each
 //! way they can be wrong.
 
-mod common;
-
 use std::collections::HashMap;
 use std::ffi::OsString;
 
-use common::SECRET;
+use crate::common::SECRET;
 use jwt_auth::{AuthConfig, ConfigError, SecretProblem};
 use time::Duration;
 
@@ -23,7 +21,7 @@ fn defaults_match_the_python_service() {
     let config = config(&[("JWT_SECRET", SECRET)]).unwrap();
     assert_eq!(config.issuer().ttl(), Duration::minutes(10_080));
     assert_eq!(config.verifier().leeway(), Duration::seconds(60));
-    assert_eq!(config.verifier().max_lifetime(), Duration::minutes(10_080));
+    assert_eq!(config.verifier().max_ttl(), Duration::minutes(10_080));
     assert_eq!(config.fingerprint().to_string(), "c610b726621f2885");
     let token = config.issuer().issue("42", None).unwrap();
     assert_eq!(config.verifier().verify(&token).unwrap().sub, "42");
@@ -38,7 +36,7 @@ fn lifetime_and_leeway_are_read() {
     ])
     .unwrap();
     assert_eq!(config.issuer().ttl(), Duration::hours(1));
-    assert_eq!(config.verifier().max_lifetime(), Duration::hours(1));
+    assert_eq!(config.verifier().max_ttl(), Duration::hours(1));
     assert_eq!(config.verifier().leeway(), Duration::ZERO);
 }
 

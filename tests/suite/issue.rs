@@ -1,16 +1,15 @@
 //! The issuer: a known-answer token, the product's defaults, and every refusal.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use jwt_auth::{Audience, Claims, DEFAULT_TTL, IssueError, Issuer, Verifier};
 use serde::Serialize;
 use time::Duration;
 
-/// Computed independently with Python's `hmac` and `base64` from SECRET, T0, sub 42 and the email.
-const KNOWN_TOKEN: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.\
+/// Computed independently with Python's `hmac` and `base64` from SECRET, its fingerprint as
+/// `kid`, T0, sub 42 and the email.
+const KNOWN_TOKEN: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6ImM2MTBiNzI2NjIxZjI4ODUifQ.\
     eyJzdWIiOiI0MiIsImVtYWlsIjoiYWRhQGV4YW1wbGUuY29tIiwiaWF0IjoxNzY3MjI1NjAwLCJleHAiOjE3Njc4MzA0MDB9.\
-    MPt-l81olG1ZFilZrToqz0J7_jgyVw2XcvRcnxeSgKY";
+    sE6oTnOsNaT6Ow_m--ma7KAFYrAmrv9eQdGjPNuymks";
 
 #[test]
 fn the_issued_token_matches_the_known_answer_byte_for_byte() {
@@ -21,10 +20,13 @@ fn the_issued_token_matches_the_known_answer_byte_for_byte() {
 }
 
 #[test]
-fn the_header_is_exactly_hs256_jwt() {
+fn the_header_is_exactly_hs256_jwt_with_the_signing_keys_fingerprint_as_kid() {
     let token = issuer().issue("42", None).unwrap();
     let header = token.split('.').next().unwrap();
-    assert_eq!(header, b64(r#"{"alg":"HS256","typ":"JWT"}"#));
+    assert_eq!(
+        header,
+        b64(r#"{"alg":"HS256","typ":"JWT","kid":"c610b726621f2885"}"#)
+    );
 }
 
 #[test]
@@ -46,16 +48,26 @@ fn the_payload_has_exactly_the_product_claims() {
 }
 
 #[test]
-fn the_lifetime_is_configurable_and_must_be_positive() {
+fn the_lifetime_is_configurable_and_at_least_one_second() {
     let hour = issuer().with_ttl(Duration::hours(1));
     let claims = verifier().verify(&hour.issue("42", None).unwrap()).unwrap();
     assert_eq!(claims.exp, T0 + Duration::hours(1));
-    for ttl in [Duration::ZERO, Duration::seconds(-1)] {
+    for ttl in [
+        Duration::ZERO,
+        Duration::seconds(-1),
+        Duration::milliseconds(999),
+    ] {
         assert_eq!(
             issuer().with_ttl(ttl).issue("42", None),
-            Err(IssueError::NonPositiveTtl { ttl })
+            Err(IssueError::TtlTooShort { ttl })
         );
     }
+    // One second is the shortest lifetime, and its `exp` is after its `iat`.
+    let second = issuer().with_ttl(Duration::milliseconds(1500));
+    let claims = verifier()
+        .verify(&second.issue("42", None).unwrap())
+        .unwrap();
+    assert_eq!(claims.exp - claims.iat.unwrap(), Duration::seconds(1));
 }
 
 #[test]
@@ -156,7 +168,10 @@ fn a_token_from_one_secret_is_refused_by_a_verifier_of_another() {
         .unwrap();
     assert_eq!(
         verifier().verify(&token),
-        Err(jwt_auth::VerifyError::InvalidSignature)
+        Err(jwt_auth::VerifyError::UnknownKeyId {
+            kid: other.fingerprint().to_string(),
+            known: vec![secret().fingerprint()],
+        })
     );
 }
 

@@ -17,7 +17,7 @@ const EXP: i64 = 1_300_819_380;
 
 fn verifier(at: i64) -> Verifier {
     let key = URL_SAFE_NO_PAD.decode(JWK_K).unwrap();
-    Verifier::new(&Secret::new(key).unwrap())
+    Verifier::new(Secret::new(key).unwrap())
         .with_clock(FixedClock::at_unix(at).unwrap())
         .allow_missing_subject()
 }
@@ -48,7 +48,7 @@ fn the_appendix_a1_token_expires_on_time() {
 fn the_appendix_a1_token_needs_the_subject_leniency() {
     let strict = verifier(EXP - 3600);
     let key = URL_SAFE_NO_PAD.decode(JWK_K).unwrap();
-    let strict_default = Verifier::new(&Secret::new(key).unwrap())
+    let strict_default = Verifier::new(Secret::new(key).unwrap())
         .with_clock(FixedClock::at_unix(EXP - 3600).unwrap());
     assert!(strict.verify(TOKEN).is_ok());
     assert_eq!(

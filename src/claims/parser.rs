@@ -1,0 +1,221 @@
+//! The verifier's claims parser: reads [`Claims<C>`] from a payload that passed the object
+//! scanner, enforcing the payload rules on the way (`exp` present, integer NumericDate times,
+//! registered claims of the registered types), each failure its own [`VerifyError`].
+//!
+//! `Claims`' public `Deserialize` (derived, with `#[serde(flatten)]`) serves users who read claims
+//! from JSON themselves; the verifier needs what flatten hides (repeated custom names, which the
+//! scanner finds) and parses each payload once, not twice.
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+use serde::de::value::{BorrowedStrDeserializer, StringDeserializer};
+use serde::de::{self, DeserializeOwned, MapAccess, Visitor};
+use serde_json::value::RawValue;
+
+use super::numeric_date::{self, NumericDate};
+use super::{Audience, Claims};
+use crate::error::{ECHOED_MESSAGE_CHARS, TokenPart, VerifyError, echo};
+use crate::jws::object::Object;
+
+/// The time claims in whole seconds, as read: the policy compares these, not the calendar times.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Seconds {
+    pub(crate) exp: i64,
+    pub(crate) iat: Option<i64>,
+    pub(crate) nbf: Option<i64>,
+}
+
+/// Parses a signed payload into claims with custom claims `C`, and their times in seconds.
+pub(crate) fn parse<C: DeserializeOwned>(json: &[u8]) -> Result<(Claims<C>, Seconds), VerifyError> {
+    let object = Object::parse(json, TokenPart::Payload)?;
+    let (mut sub, mut email, mut iss, mut aud, mut jti) = (None, None, None, None, None);
+    let (mut iat, mut exp, mut nbf) = (None, None, None);
+    let mut custom = Vec::new();
+    for (name, value) in object.into_members() {
+        match &*name {
+            "sub" => sub = Some(typed::<String>("sub", value)?),
+            "email" => email = typed("email", value)?,
+            "iss" => iss = typed("iss", value)?,
+            "aud" => aud = typed::<Option<Audience>>("aud", value)?,
+            "jti" => jti = typed("jti", value)?,
+            "iat" => iat = Some(time("iat", value)?),
+            "exp" => exp = Some(time("exp", value)?),
+            "nbf" => nbf = Some(time("nbf", value)?),
+            _ => custom.push((name, value)),
+        }
+    }
+    let exp = exp.ok_or(VerifyError::MissingClaim { claim: "exp" })?;
+    let custom = C::deserialize(Flattened(custom)).map_err(|e| invalid_claims(None, &e))?;
+    let seconds = Seconds {
+        exp: exp.seconds,
+        iat: iat.as_ref().map(|date| date.seconds),
+        nbf: nbf.as_ref().map(|date| date.seconds),
+    };
+    let claims = Claims {
+        sub: sub.unwrap_or_default(),
+        email,
+        iat: iat.map(|date| date.time),
+        exp: exp.time,
+        nbf: nbf.map(|date| date.time),
+        iss,
+        aud,
+        jti,
+        custom,
+    };
+    Ok((claims, seconds))
+}
+
+/// A registered claim of type `T` (`null` reads as `None` where `T` is an `Option`).
+fn typed<'a, T: Deserialize<'a>>(claim: &str, value: &'a RawValue) -> Result<T, VerifyError> {
+    serde_json::from_str(value.get()).map_err(|e| invalid_claims(Some(claim), &e))
+}
+
+/// A time claim: an integer NumericDate in the range `time` represents. The scanner has checked
+/// that `value` is a JSON number, so Rust's integer syntax accepts exactly JSON's integers.
+fn time(claim: &'static str, value: &RawValue) -> Result<NumericDate, VerifyError> {
+    value
+        .get()
+        .parse::<i64>()
+        .ok()
+        .and_then(|seconds| {
+            Some(NumericDate {
+                seconds,
+                time: numeric_date::from_seconds(seconds)?,
+            })
+        })
+        .ok_or(VerifyError::InvalidNumericDate { claim })
+}
+
+fn invalid_claims(claim: Option<&str>, error: &serde_json::Error) -> VerifyError {
+    // serde_json reports positions within the one value it read, which mean nothing to a reader.
+    let message = error.to_string();
+    let message = message.split(" at line ").next().unwrap_or_default();
+    VerifyError::InvalidClaims {
+        reason: echo(
+            &match claim {
+                Some(claim) => format!("`{claim}`: {message}"),
+                None => message.to_owned(),
+            },
+            ECHOED_MESSAGE_CHARS,
+        ),
+    }
+}
+
+/// The custom members, offered to `C` the way `#[serde(flatten)]` would: as a map, or as nothing
+/// at all for `C = ()`.
+struct Flattened<'de>(Vec<(Cow<'de, str>, &'de RawValue)>);
+
+impl<'de> de::Deserializer<'de> for Flattened<'de> {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_map(FlattenedMap {
+            members: self.0.into_iter(),
+            value: None,
+        })
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_unit()
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_unit()
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_some(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+struct FlattenedMap<'de> {
+    members: std::vec::IntoIter<(Cow<'de, str>, &'de RawValue)>,
+    value: Option<&'de RawValue>,
+}
+
+impl<'de> MapAccess<'de> for FlattenedMap<'de> {
+    type Error = serde_json::Error;
+
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Self::Error> {
+        let Some((name, value)) = self.members.next() else {
+            return Ok(None);
+        };
+        self.value = Some(value);
+        match name {
+            Cow::Borrowed(name) => seed.deserialize(BorrowedStrDeserializer::new(name)),
+            Cow::Owned(name) => seed.deserialize(StringDeserializer::new(name)),
+        }
+        .map(Some)
+    }
+
+    fn next_value_seed<V: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, Self::Error> {
+        // `next_key_seed` stored it; serde calls the two in turn.
+        let value = self
+            .value
+            .take()
+            .ok_or_else(|| de::Error::custom("a value without a name"))?;
+        seed.deserialize(value)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.members.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_product_payload() {
+        let (claims, seconds) = parse::<()>(
+            br#"{"sub":"42","email":"ada@example.com","iat":1767225600,"exp":1767830400}"#,
+        )
+        .unwrap();
+        assert_eq!(claims.sub, "42");
+        assert_eq!(claims.email.as_deref(), Some("ada@example.com"));
+        assert_eq!(
+            seconds,
+            Seconds {
+                exp: 1_767_830_400,
+                iat: Some(1_767_225_600),
+                nbf: None
+            }
+        );
+    }
+
+    #[test]
+    fn time_claims_are_integers_only() {
+        for exp in [
+            "1.5",
+            "1e9",
+            "-1.0",
+            "\"1\"",
+            "18446744073709551616",
+            "null",
+        ] {
+            let json = format!(r#"{{"exp":{exp}}}"#);
+            assert_eq!(
+                parse::<()>(json.as_bytes()).unwrap_err(),
+                VerifyError::InvalidNumericDate { claim: "exp" },
+                "{exp}"
+            );
+        }
+    }
+}

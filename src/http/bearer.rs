@@ -1,0 +1,163 @@
+use ::http::HeaderMap;
+use ::http::header::AUTHORIZATION;
+
+const SCHEME: &[u8] = b"Bearer";
+
+/// Why an `Authorization` header yielded no bearer token.
+///
+/// ```
+/// use jwt_auth::{Authorization, BearerError};
+///
+/// assert_eq!(Authorization::from_values([b"Basic dXNlcjpwYXNz".as_slice()]).token(), Err(BearerError::OtherScheme));
+/// assert_eq!(Authorization::from_values([b"Bearer".as_slice()]).token(), Err(BearerError::MissingToken));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BearerError {
+    /// No `Authorization` header: the client has not tried to authenticate.
+    #[error("no Authorization header")]
+    Missing,
+    /// An `Authorization` header with another scheme (`Basic …`).
+    #[error("the Authorization header uses a scheme other than Bearer")]
+    OtherScheme,
+    /// `Bearer` with no token after it.
+    #[error("the Authorization header names the Bearer scheme but carries no token")]
+    MissingToken,
+    /// More than one `Authorization` header: ambiguous, so refused.
+    #[error("more than one Authorization header")]
+    MultipleHeaders,
+    /// The credentials are not a single RFC 7235 token68 (spaces, commas, non-ASCII…).
+    #[error("the bearer token contains characters a token may not (RFC 6750 §2.1)")]
+    InvalidCharacters,
+}
+
+/// What a request's `Authorization` headers say, read from their raw bytes: a bearer token, or
+/// why there is none. [`Verifier::authenticate`](crate::Verifier::authenticate) and its siblings
+/// take it, or anything that converts into it, such as an [`http::HeaderMap`](::http::HeaderMap).
+///
+/// Only the header is read: tokens in query strings leak into logs and browser history, and are
+/// never looked for. The scheme is matched case-insensitively (RFC 7235 §2.1); the token must be
+/// one token68: `A-Z a-z 0-9 - . _ ~ + /` followed by optional `=` padding.
+///
+/// ```
+/// use http::{HeaderMap, HeaderValue, header::AUTHORIZATION};
+/// use jwt_auth::{Authorization, BearerError};
+///
+/// let mut headers = HeaderMap::new();
+/// assert_eq!(Authorization::from(&headers).token(), Err(BearerError::Missing));
+///
+/// headers.insert(AUTHORIZATION, HeaderValue::from_static("bearer eyJh.eyJz.c2ln"));
+/// assert_eq!(Authorization::from(&headers).token(), Ok("eyJh.eyJz.c2ln"));
+///
+/// // A framework on another `http` version hands over the values' bytes, uncopied.
+/// let values: [&[u8]; 2] = [b"Bearer a.b.c", b"Bearer d.e.f"];
+/// assert_eq!(Authorization::from_values(values).token(), Err(BearerError::MultipleHeaders));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Authorization<'a> {
+    token: Result<&'a str, BearerError>,
+}
+
+impl<'a> Authorization<'a> {
+    /// Reads the values of every `Authorization` header of a request, in order, as bytes.
+    ///
+    /// ```
+    /// use jwt_auth::{Authorization, BearerError};
+    ///
+    /// assert_eq!(Authorization::from_values(std::iter::empty()).token(), Err(BearerError::Missing));
+    /// assert_eq!(Authorization::from_values([b"BEARER  abc".as_slice()]).token(), Ok("abc"));
+    /// ```
+    pub fn from_values(values: impl IntoIterator<Item = &'a [u8]>) -> Self {
+        let mut values = values.into_iter();
+        let token = match (values.next(), values.next()) {
+            (None, _) => Err(BearerError::Missing),
+            (Some(_), Some(_)) => Err(BearerError::MultipleHeaders),
+            (Some(value), None) => parse(value),
+        };
+        Self { token }
+    }
+
+    /// The bearer token, or why there is none.
+    ///
+    /// ```
+    /// use jwt_auth::{Authorization, BearerError};
+    ///
+    /// assert_eq!(Authorization::from_values([b"Bearer a b".as_slice()]).token(), Err(BearerError::InvalidCharacters));
+    /// ```
+    ///
+    /// # Errors
+    /// [`BearerError::Missing`] without an `Authorization` header, [`BearerError::OtherScheme`]
+    /// for another scheme, [`BearerError::MultipleHeaders`] when there are several,
+    /// [`BearerError::MissingToken`] for a bare `Bearer`, and [`BearerError::InvalidCharacters`]
+    /// when what follows is not a token68.
+    pub fn token(&self) -> Result<&'a str, BearerError> {
+        self.token
+    }
+}
+
+impl<'a> From<&'a HeaderMap> for Authorization<'a> {
+    fn from(headers: &'a HeaderMap) -> Self {
+        Self::from_values(
+            headers
+                .get_all(AUTHORIZATION)
+                .iter()
+                .map(::http::HeaderValue::as_bytes),
+        )
+    }
+}
+
+/// The bearer token in `headers`, or why there is none: [`Authorization`] for an
+/// [`http::HeaderMap`](::http::HeaderMap).
+///
+/// ```
+/// use http::{HeaderMap, HeaderValue, header::AUTHORIZATION};
+/// use jwt_auth::{BearerError, bearer_token};
+///
+/// let mut headers = HeaderMap::new();
+/// assert_eq!(bearer_token(&headers), Err(BearerError::Missing));
+/// headers.insert(AUTHORIZATION, HeaderValue::from_static("Bearer eyJh.eyJz.c2ln"));
+/// assert_eq!(bearer_token(&headers), Ok("eyJh.eyJz.c2ln"));
+/// ```
+///
+/// # Errors
+/// As [`Authorization::token`].
+pub fn bearer_token(headers: &HeaderMap) -> Result<&str, BearerError> {
+    Authorization::from(headers).token()
+}
+
+/// Parses one `Authorization` value. Bytes, not `&str`: another scheme's credentials may be
+/// anything, and are not ours to judge.
+fn parse(value: &[u8]) -> Result<&str, BearerError> {
+    let value = value.trim_ascii();
+    let scheme_end = value
+        .iter()
+        .position(|b| matches!(b, b' ' | b'\t'))
+        .unwrap_or(value.len());
+    let (scheme, rest) = value.split_at(scheme_end);
+    if scheme.is_empty() {
+        return Err(BearerError::MissingToken);
+    }
+    if !scheme.eq_ignore_ascii_case(SCHEME) {
+        return Err(BearerError::OtherScheme);
+    }
+    // RFC 7235: the scheme and the credentials are separated by spaces (a tab fails below).
+    let token = &rest[rest.iter().take_while(|&&b| b == b' ').count()..];
+    if token.is_empty() {
+        return Err(BearerError::MissingToken);
+    }
+    if !is_token68(token) {
+        return Err(BearerError::InvalidCharacters);
+    }
+    // A token68 is ASCII.
+    std::str::from_utf8(token).map_err(|_| BearerError::InvalidCharacters)
+}
+
+/// RFC 7235 token68: `A-Z a-z 0-9 - . _ ~ + /` followed by optional `=` padding.
+fn is_token68(token: &[u8]) -> bool {
+    let padding = token.iter().rev().take_while(|&&b| b == b'=').count();
+    let body = &token[..token.len() - padding];
+    !body.is_empty()
+        && body.iter().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/')
+        })
+}

@@ -1,0 +1,178 @@
+use ::http::{HeaderValue, Response, StatusCode, header};
+
+use super::BearerError;
+use crate::error::VerifyError;
+
+/// Why a request was not authenticated: the header, or the token in it. Every rejection knows
+/// its RFC 6750 §3.1 status and `WWW-Authenticate` challenge, and builds the whole response, so
+/// any framework can return it unchanged. The precise cause (its `Display`) is for logs; the
+/// client gets a generic description.
+///
+/// ```
+/// use http::{HeaderMap, HeaderValue, StatusCode, header};
+/// use jwt_auth::{Secret, Verifier};
+///
+/// let (secret, _) = Secret::generate();
+/// let verifier = Verifier::new(&secret);
+///
+/// // No credentials: a bare challenge.
+/// let rejection = verifier.authenticate(&HeaderMap::new()).unwrap_err();
+/// let response = rejection.to_response();
+/// assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+/// assert_eq!(response.headers()[header::WWW_AUTHENTICATE], "Bearer");
+///
+/// // A bad token: 401 invalid_token, whatever the cause.
+/// let mut headers = HeaderMap::new();
+/// headers.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer not.a.token"));
+/// let rejection = verifier.authenticate(&headers).unwrap_err();
+/// assert_eq!(rejection.status_code(), StatusCode::UNAUTHORIZED);
+/// assert_eq!(rejection.error_code(), Some("invalid_token"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AuthError {
+    /// The `Authorization` header did not carry a usable bearer token.
+    #[error(transparent)]
+    Bearer(#[from] BearerError),
+    /// The token was rejected.
+    #[error("token rejected: {0}")]
+    Token(#[from] VerifyError),
+}
+
+/// The RFC 6750 §3.1 answer a rejection gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Challenge {
+    /// No bearer credentials at all: a bare `Bearer` challenge, no error code.
+    NoCredentials,
+    /// A malformed `Authorization` header.
+    InvalidRequest,
+    /// A token that did not verify, whatever the precise cause.
+    InvalidToken,
+}
+
+impl Challenge {
+    fn status(self) -> StatusCode {
+        match self {
+            Self::InvalidRequest => StatusCode::BAD_REQUEST,
+            Self::NoCredentials | Self::InvalidToken => StatusCode::UNAUTHORIZED,
+        }
+    }
+
+    fn error_code(self) -> Option<&'static str> {
+        match self {
+            Self::NoCredentials => None,
+            Self::InvalidRequest => Some("invalid_request"),
+            Self::InvalidToken => Some("invalid_token"),
+        }
+    }
+
+    /// What the client is told: never the precise cause (that goes to logs).
+    fn description(self) -> Option<&'static str> {
+        match self {
+            Self::NoCredentials => None,
+            Self::InvalidRequest => Some("The Authorization header is malformed"),
+            Self::InvalidToken => Some("The access token is invalid or has expired"),
+        }
+    }
+
+    fn www_authenticate(self) -> HeaderValue {
+        match (self.error_code(), self.description()) {
+            (Some(code), Some(description)) => HeaderValue::try_from(format!(
+                r#"Bearer error="{code}", error_description="{description}""#
+            ))
+            // Both parts are fixed ASCII above, so the value is always valid.
+            .unwrap_or_else(|_| HeaderValue::from_static("Bearer")),
+            _ => HeaderValue::from_static("Bearer"),
+        }
+    }
+}
+
+impl AuthError {
+    fn challenge(&self) -> Challenge {
+        match self {
+            Self::Bearer(BearerError::Missing | BearerError::OtherScheme) => {
+                Challenge::NoCredentials
+            }
+            Self::Bearer(_) => Challenge::InvalidRequest,
+            Self::Token(_) => Challenge::InvalidToken,
+        }
+    }
+
+    /// The status RFC 6750 §3.1 prescribes: 400 for a malformed request, 401 otherwise.
+    ///
+    /// ```
+    /// use http::StatusCode;
+    /// use jwt_auth::{AuthError, BearerError};
+    ///
+    /// assert_eq!(AuthError::from(BearerError::MultipleHeaders).status_code(), StatusCode::BAD_REQUEST);
+    /// assert_eq!(AuthError::from(BearerError::Missing).status_code(), StatusCode::UNAUTHORIZED);
+    /// ```
+    pub fn status_code(&self) -> StatusCode {
+        self.challenge().status()
+    }
+
+    /// The RFC 6750 error code, or `None` when the client sent no bearer credentials at all.
+    ///
+    /// ```
+    /// use jwt_auth::{AuthError, BearerError, VerifyError};
+    ///
+    /// assert_eq!(AuthError::from(BearerError::Missing).error_code(), None);
+    /// assert_eq!(AuthError::from(BearerError::MissingToken).error_code(), Some("invalid_request"));
+    /// assert_eq!(AuthError::from(VerifyError::InvalidSignature).error_code(), Some("invalid_token"));
+    /// ```
+    pub fn error_code(&self) -> Option<&'static str> {
+        self.challenge().error_code()
+    }
+
+    /// The `WWW-Authenticate` challenge: bare `Bearer` without credentials, else with `error` and
+    /// a generic `error_description`.
+    ///
+    /// ```
+    /// use jwt_auth::{AuthError, VerifyError};
+    ///
+    /// assert_eq!(
+    ///     AuthError::from(VerifyError::InvalidSignature).www_authenticate(),
+    ///     r#"Bearer error="invalid_token", error_description="The access token is invalid or has expired""#
+    /// );
+    /// ```
+    pub fn www_authenticate(&self) -> HeaderValue {
+        self.challenge().www_authenticate()
+    }
+
+    /// The whole HTTP response: status, `WWW-Authenticate`, `Cache-Control: no-store`, and a JSON
+    /// body `{"error": …, "error_description": …}` (empty when no credentials were sent, as in
+    /// RFC 6750 §3.1's example).
+    ///
+    /// ```
+    /// use http::header::CONTENT_TYPE;
+    /// use jwt_auth::{AuthError, BearerError};
+    ///
+    /// let response = AuthError::from(BearerError::MultipleHeaders).to_response();
+    /// assert_eq!(response.headers()[CONTENT_TYPE], "application/json");
+    /// assert_eq!(
+    ///     response.body(),
+    ///     r#"{"error":"invalid_request","error_description":"The Authorization header is malformed"}"#
+    /// );
+    /// ```
+    pub fn to_response(&self) -> Response<String> {
+        let challenge = self.challenge();
+        let body = match (challenge.error_code(), challenge.description()) {
+            (Some(code), Some(description)) => {
+                format!(r#"{{"error":"{code}","error_description":"{description}"}}"#)
+            }
+            _ => String::new(),
+        };
+        let mut response = Response::new(body);
+        *response.status_mut() = challenge.status();
+        let headers = response.headers_mut();
+        headers.insert(header::WWW_AUTHENTICATE, challenge.www_authenticate());
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if challenge.error_code().is_some() {
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+        }
+        response
+    }
+}

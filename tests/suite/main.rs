@@ -1,0 +1,23 @@
+//! The library's behaviour as its users see it, one module per topic. The verification policy
+//! (documented on `Verifier`) has a test, or more, per rule, each asserting the exact error.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod claims;
+mod config;
+mod custom_claims;
+mod echo;
+mod encoding;
+mod header;
+mod hostile;
+mod http;
+mod iss_aud;
+mod issue;
+mod json;
+mod payload;
+mod rfc7515;
+mod rotation;
+mod secret;
+mod signature;
+mod times;
