@@ -17,7 +17,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use criterion::{Criterion, Throughput};
 use http::header::AUTHORIZATION;
 use http::{HeaderMap, HeaderValue};
-use jwt_auth::{Issuer, Secret, Verifier};
+use jwt_auth::{Issuer, KeyRing, Secret, Verifier};
 use serde::{Deserialize, Serialize};
 
 /// `openssl rand -hex 32`, as in production.
@@ -72,14 +72,14 @@ mod floor {
         }
 
         #[cfg(feature = "aws-lc-rs")]
-        fn tag(&self, message: &[u8]) -> [u8; 32] {
+        pub(crate) fn tag(&self, message: &[u8]) -> [u8; 32] {
             aws_lc_rs::hmac::sign(&self.0, message)
                 .as_ref()
                 .try_into()
                 .unwrap()
         }
         #[cfg(all(feature = "rust-crypto", not(feature = "aws-lc-rs")))]
-        fn tag(&self, message: &[u8]) -> [u8; 32] {
+        pub(crate) fn tag(&self, message: &[u8]) -> [u8; 32] {
             use hmac::Mac as _;
             let mut mac = self.0.clone();
             mac.update(message);
@@ -112,7 +112,13 @@ mod floor {
 }
 
 struct Fixture {
+    /// What the product's Python service signs: no `kid`.
     token: String,
+    /// What this crate's issuer signs: the same claims, with `kid`.
+    token_with_kid: String,
+    /// The product's token signed by each key of `ring`: current, first and second fallback.
+    ring_tokens: [String; 3],
+    ring: Verifier,
     headers: HeaderMap,
     verifier: Verifier,
     issuer: Issuer,
@@ -122,11 +128,35 @@ struct Fixture {
     now: i64,
 }
 
+/// Two more strong secrets, the ring's fallbacks.
+const FALLBACKS: [&str; 2] = [
+    "5b1f0c9e7d3a6428e1f4b7c0a9d2e5f8c3b6a1d4e7f0a3c6b9d2e5f8a1c4b7d0",
+    "9a3e61c0f7d24b58e1c6a0f3d7b2e5c8a1f4d7b0e3c6a9f2d5b8e1c4a7f0d3b6",
+];
+
+fn product_claims() -> ProductClaims {
+    let iat = time::OffsetDateTime::now_utc().unix_timestamp();
+    ProductClaims {
+        sub: SUB.into(),
+        email: Some(EMAIL.into()),
+        iat,
+        exp: iat + 604_800,
+    }
+}
+
 fn fixture() -> Fixture {
     let secret = Secret::new(SECRET).unwrap();
     let issuer = Issuer::new(&secret);
-    let token = issuer.issue(SUB, Some(EMAIL)).unwrap();
+    let floor = floor::Key::new(SECRET.as_bytes());
+    let token = floor.issue(&product_claims());
     assert_eq!(token.len(), 183, "the product's token shape");
+    let token_with_kid = issuer.issue(SUB, Some(EMAIL)).unwrap();
+    let mut ring = KeyRing::new(secret.clone());
+    for fallback in FALLBACKS {
+        ring = ring.with_fallback(Secret::new(fallback).unwrap()).unwrap();
+    }
+    let ring_tokens = [SECRET, FALLBACKS[0], FALLBACKS[1]]
+        .map(|key| floor::Key::new(key.as_bytes()).issue(&product_claims()));
     let mut headers = HeaderMap::new();
     headers.insert(
         AUTHORIZATION,
@@ -135,7 +165,10 @@ fn fixture() -> Fixture {
     Fixture {
         verifier: Verifier::new(&secret),
         issuer,
-        floor: floor::Key::new(SECRET.as_bytes()),
+        floor,
+        token_with_kid,
+        ring_tokens,
+        ring: Verifier::new(ring),
         jwt_key: jsonwebtoken::DecodingKey::from_secret(SECRET.as_bytes()),
         jwt_validation: jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::HS256),
         now: time::OffsetDateTime::now_utc().unix_timestamp(),
@@ -153,6 +186,9 @@ fn verify(c: &mut Criterion, f: &Fixture) {
     group.bench_function("floor", |b| {
         b.iter(|| f.floor.verify(black_box(&f.token), f.now).unwrap());
     });
+    group.bench_function("jwt-auth, own token with kid", |b| {
+        b.iter(|| f.verifier.verify(black_box(&f.token_with_kid)).unwrap());
+    });
     group.bench_function("jsonwebtoken", |b| {
         b.iter(|| {
             jsonwebtoken::decode::<ProductClaims>(
@@ -162,6 +198,23 @@ fn verify(c: &mut Criterion, f: &Fixture) {
             )
             .unwrap()
         });
+    });
+    group.finish();
+}
+
+/// A token without `kid` is tried against each key of the ring in turn: each key passed costs
+/// one HMAC over the signing input, and nothing else.
+fn ring(c: &mut Criterion, f: &Fixture) {
+    let mut group = c.benchmark_group("ring");
+    group.throughput(Throughput::Elements(1));
+    for (i, token) in f.ring_tokens.iter().enumerate() {
+        group.bench_function(format!("kid-less, key {}", i + 1), |b| {
+            b.iter(|| f.ring.verify(black_box(token)).unwrap());
+        });
+    }
+    let signing_input = f.token.rsplit_once('.').unwrap().0.as_bytes();
+    group.bench_function("one HMAC of the signing input", |b| {
+        b.iter(|| f.floor.tag(black_box(signing_input)));
     });
     group.finish();
 }
@@ -303,6 +356,23 @@ fn summary(started: SystemTime) {
         issue / issue_floor <= 1.3,
     );
     check("2-thread speed-up", t1 / t2, ">= 1.90", t1 / t2 >= 1.9);
+    if let (Some(k1), Some(k3), Some(hmac), Some(kid)) = (
+        m("ring", "kid-less, key 1"),
+        m("ring", "kid-less, key 3"),
+        m("ring", "one HMAC of the signing input"),
+        m("verify", "jwt-auth, own token with kid"),
+    ) {
+        println!(
+            "  ring of 3      kid-less key 1 {k1:.0} ns, key 3 {k3:.0} ns | one HMAC {hmac:.0} ns | own token with kid {kid:.0} ns"
+        );
+        let per_key = (k3 - k1) / 2.0 / hmac;
+        check(
+            "extra cost per key passed / HMAC",
+            per_key,
+            "<= 1.00 (+noise)",
+            per_key <= 1.1,
+        );
+    }
 }
 
 fn main() {
@@ -313,6 +383,7 @@ fn main() {
         .measurement_time(Duration::from_secs(3))
         .configure_from_args();
     verify(&mut c, &f);
+    ring(&mut c, &f);
     issue(&mut c, &f);
     authenticate(&mut c, &f);
     threads(&mut c, &f);

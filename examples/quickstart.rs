@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
 use http::{HeaderMap, HeaderValue};
-use jwt_auth::{Issuer, Secret, Verifier};
+use jwt_auth::{AuthConfig, Issuer, Secret};
 
 fn main() -> ExitCode {
     match run() {
@@ -22,25 +22,19 @@ fn main() -> ExitCode {
 }
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let secret = if std::env::var_os("JWT_SECRET").is_some() {
-        Secret::from_env("JWT_SECRET")?
+    // A service reads JWT_SECRET, JWT_SECRET_FALLBACKS, JWT_EXPIRES_MIN and JWT_LEEWAY_SECS.
+    let config = if std::env::var_os("JWT_SECRET").is_some() {
+        AuthConfig::from_env()?
     } else {
         println!("JWT_SECRET is not set: using a random secret for this run");
-        Secret::generate().0
+        AuthConfig::new(Secret::generate().0)
     };
-    println!(
-        "secret fingerprint: {} (crypto backend: {})",
-        secret.fingerprint(),
-        jwt_auth::CRYPTO_BACKEND
-    );
+    println!("{config} (crypto backend: {})", jwt_auth::CRYPTO_BACKEND);
 
-    let issuer = Issuer::new(&secret);
-    let verifier = Verifier::new(&secret);
-
-    let token = issuer.issue("42", Some("ada@example.com"))?;
+    let token = config.issuer().issue("42", Some("ada@example.com"))?;
     println!("\nissued:   {token}");
 
-    let claims = verifier.verify(&token)?;
+    let claims = config.verifier().verify(&token)?;
     println!(
         "verified: sub={} email={} lifetime={} s",
         claims.sub,
@@ -49,13 +43,13 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let (other, _) = Secret::generate();
-    let forged = Issuer::new(&other).issue("1", Some("mallory@example.com"))?;
+    let foreign = Issuer::new(&other).issue("1", Some("mallory@example.com"))?;
     let mut headers = HeaderMap::new();
     headers.insert(
         AUTHORIZATION,
-        HeaderValue::from_str(&format!("Bearer {forged}"))?,
+        HeaderValue::from_str(&format!("Bearer {foreign}"))?,
     );
-    let Err(rejection) = verifier.authenticate(&headers) else {
+    let Err(rejection) = config.verifier().authenticate(&headers) else {
         return Err("a token signed with another secret was accepted".into());
     };
     let response = rejection.to_response();

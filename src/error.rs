@@ -24,6 +24,15 @@ fn fingerprints(keys: &[Fingerprint]) -> impl fmt::Display {
 }
 
 /// A part of a compact JWS (`header.payload.signature`).
+///
+/// ```
+/// use jwt_auth::{TokenPart, VerifyError};
+///
+/// let (secret, _) = jwt_auth::Secret::generate();
+/// let err = jwt_auth::Verifier::new(&secret).verify("e30=.e30.c2ln").unwrap_err();
+/// assert_eq!(err, VerifyError::Base64 { part: TokenPart::Header });
+/// assert_eq!(TokenPart::Header.to_string(), "header");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TokenPart {
@@ -46,7 +55,20 @@ impl fmt::Display for TokenPart {
 }
 
 /// Why a token was rejected. The message is precise and meant for logs, never for the client:
-/// [`AuthError::to_response`] sends a generic description.
+/// [`AuthError::to_response`](crate::AuthError::to_response) sends a generic description. The
+/// [`Verifier`](crate::Verifier) documents which rule each variant stands for.
+///
+/// ```
+/// use jwt_auth::{Issuer, Verifier, VerifyError};
+///
+/// let (secret, _) = jwt_auth::Secret::generate();
+/// let token = Issuer::new(&secret).with_ttl(time::Duration::hours(8)).issue("42", None)?;
+/// let strict = Verifier::new(&secret).with_max_ttl(time::Duration::hours(1));
+/// let err = strict.verify(&token).unwrap_err();
+/// assert!(matches!(err, VerifyError::TtlTooLong { .. }));
+/// assert_eq!(err.to_string(), "token lifetime 8h exceeds the maximum 1h");
+/// # Ok::<(), jwt_auth::IssueError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum VerifyError {
@@ -219,6 +241,15 @@ pub enum VerifyError {
 }
 
 /// Why a [`KeyRing`](crate::KeyRing) refused a key.
+///
+/// ```
+/// use jwt_auth::{KeyRing, KeyRingError, Secret};
+///
+/// let key = || Secret::generate().0;
+/// let full = KeyRing::new(key()).with_fallback(key())?.with_fallback(key())?.with_fallback(key())?;
+/// assert_eq!(full.with_fallback(key()).unwrap_err(), KeyRingError::TooManyFallbacks { max: 3 });
+/// # Ok::<(), KeyRingError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum KeyRingError {
@@ -231,6 +262,13 @@ pub enum KeyRingError {
 }
 
 /// Why a token could not be issued.
+///
+/// ```
+/// use jwt_auth::{IssueError, Issuer};
+///
+/// let (secret, _) = jwt_auth::Secret::generate();
+/// assert_eq!(Issuer::new(&secret).issue("", None), Err(IssueError::EmptySubject));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum IssueError {
@@ -273,7 +311,15 @@ pub enum IssueError {
     },
 }
 
-/// Why a configuration could not be read from the environment.
+/// Why a configuration could not be read from the environment. Each message names the variable
+/// and what to do.
+///
+/// ```
+/// use jwt_auth::{AuthConfig, ConfigError};
+///
+/// let err = AuthConfig::from_lookup(|name| (name == "JWT_SECRET").then(|| "".into())).unwrap_err();
+/// assert_eq!(err, ConfigError::Empty { var: "JWT_SECRET".into() });
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
@@ -330,6 +376,12 @@ pub enum ConfigError {
 }
 
 /// A secret refused by the strength check, with every rule it failed.
+///
+/// ```
+/// let weak = jwt_auth::Secret::new("your-256-bit-secret").unwrap_err();
+/// assert!(!weak.problems.is_empty());
+/// assert!(weak.to_string().starts_with("weak secret: "));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub struct WeakSecret {
@@ -352,6 +404,13 @@ pub(crate) const GENERATE_ADVICE: &str = "Generate a strong one with `openssl ra
      (or `Secret::generate()`) and share that string with every service";
 
 /// One rule a secret failed.
+///
+/// ```
+/// use jwt_auth::{Secret, SecretProblem};
+///
+/// let weak = Secret::new("").unwrap_err();
+/// assert_eq!(weak.problems, [SecretProblem::Empty]);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SecretProblem {

@@ -1,6 +1,16 @@
 use serde::{Deserialize, Serialize};
 
 /// The `aud` claim: a single string or an array of strings (RFC 7519 §4.1.3).
+///
+/// ```
+/// use jwt_auth::Audience;
+///
+/// let one = Audience::from("catalog");
+/// let many = Audience::from(["catalog", "orders"]);
+/// assert!(one.contains("catalog") && many.contains("orders"));
+/// assert_eq!(serde_json::to_string(&many)?, r#"["catalog","orders"]"#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Audience {

@@ -34,11 +34,11 @@ pub(crate) fn parse<C: DeserializeOwned>(json: &[u8]) -> Result<(Claims<C>, Seco
     let mut custom = Vec::new();
     for (name, value) in object.into_members() {
         match &*name {
-            "sub" => sub = Some(typed::<String>("sub", value)?),
-            "email" => email = typed("email", value)?,
-            "iss" => iss = typed("iss", value)?,
+            "sub" => sub = Some(text("sub", value)?),
+            "email" => email = optional_text("email", value)?,
+            "iss" => iss = optional_text("iss", value)?,
             "aud" => aud = typed::<Option<Audience>>("aud", value)?,
-            "jti" => jti = typed("jti", value)?,
+            "jti" => jti = optional_text("jti", value)?,
             "iat" => iat = Some(time("iat", value)?),
             "exp" => exp = Some(time("exp", value)?),
             "nbf" => nbf = Some(time("nbf", value)?),
@@ -64,6 +64,29 @@ pub(crate) fn parse<C: DeserializeOwned>(json: &[u8]) -> Result<(Claims<C>, Seco
         custom,
     };
     Ok((claims, seconds))
+}
+
+/// A string claim. Most are plain ASCII or UTF-8 without escapes, which the scanner has already
+/// validated as a JSON string: their text between the quotes is the value, with no second parse.
+fn text(claim: &str, value: &RawValue) -> Result<String, VerifyError> {
+    match plain_string(value) {
+        Some(plain) => Ok(plain.to_owned()),
+        None => typed(claim, value),
+    }
+}
+
+/// A string claim that may be absent or `null`.
+fn optional_text(claim: &str, value: &RawValue) -> Result<Option<String>, VerifyError> {
+    if value.get() == "null" {
+        return Ok(None);
+    }
+    text(claim, value).map(Some)
+}
+
+/// The contents of a JSON string without escapes, or `None` for any other value.
+fn plain_string(value: &RawValue) -> Option<&str> {
+    let inner = value.get().strip_prefix('"')?.strip_suffix('"')?;
+    (!inner.contains('\\')).then_some(inner)
 }
 
 /// A registered claim of type `T` (`null` reads as `None` where `T` is an `Option`).

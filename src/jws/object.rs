@@ -34,7 +34,13 @@ impl<'a> Object<'a> {
                 reason: "not a JSON object".into(),
             });
         }
-        let mut de = serde_json::Deserializer::from_slice(json);
+        // Checked once for the whole text, so that neither names, nor strings, nor the raw values
+        // kept for the caller are checked again one by one.
+        let json = std::str::from_utf8(json).map_err(|_| VerifyError::Json {
+            part,
+            reason: "not valid UTF-8".into(),
+        })?;
+        let mut de = serde_json::Deserializer::from_str(json);
         let members = de.deserialize_map(MembersVisitor).map_err(syntax)?;
         de.end().map_err(syntax)?;
         for (_, value) in &members {

@@ -33,16 +33,19 @@ impl<'a> Segments<'a> {
                 max: MAX_TOKEN_LEN,
             });
         }
-        let mut dots = dots_in(token.as_bytes());
-        match (dots.next(), dots.next(), dots.next()) {
-            (Some(first), Some(second), None) => Ok(Self {
+        // `str::find` with an ASCII `char` is a vectorised byte search (memchr); each byte of the
+        // token is looked at once.
+        let first = token.find('.');
+        let second = first.and_then(|first| Some(first + 1 + token[first + 1..].find('.')?));
+        match (first, second) {
+            (Some(first), Some(second)) if !token[second + 1..].contains('.') => Ok(Self {
                 header: &token[..first],
                 payload: &token[first + 1..second],
                 signature: &token[second + 1..],
                 signing_input: &token[..second],
             }),
             _ => Err(VerifyError::SegmentCount {
-                found: dots_in(token.as_bytes()).count() + 1,
+                found: token.bytes().filter(|&byte| byte == b'.').count() + 1,
             }),
         }
     }
@@ -78,14 +81,6 @@ impl<'a> Segments<'a> {
             .map_err(|_| base64_error(TokenPart::Payload))?;
         Ok(&inline[..len])
     }
-}
-
-/// The positions of the `.` bytes in `token`.
-fn dots_in(token: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    token
-        .iter()
-        .enumerate()
-        .filter_map(|(i, &byte)| (byte == b'.').then_some(i))
 }
 
 /// Strict base64url: no padding, no whitespace, no non-zero trailing bits.
