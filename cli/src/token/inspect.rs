@@ -6,8 +6,8 @@ use base64::Engine as _;
 use base64::alphabet;
 use base64::engine::DecodePaddingMode;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, URL_SAFE_NO_PAD};
+use jwt_auth::time::OffsetDateTime;
 use serde_json::{Map, Value, json};
-use time::OffsetDateTime;
 
 use crate::output::{Outcome, when, when_json};
 

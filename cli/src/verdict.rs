@@ -1,7 +1,7 @@
 //! Why `token verify` rejected a token, and what the operator should do next.
 
+use jwt_auth::time::Duration;
 use jwt_auth::{Fingerprint, VerifyError};
-use time::Duration;
 
 use crate::duration::format_duration;
 use crate::output::{relative, utc};

@@ -5,9 +5,9 @@ mod inspect;
 use std::fmt::Write as _;
 
 use clap::{Args, Subcommand};
+use jwt_auth::time::{Duration, OffsetDateTime};
 use jwt_auth::{Claims, DEFAULT_LEEWAY, DEFAULT_TTL, FixedClock, Issuer, Verifier};
 use serde_json::{Map, Value, json};
-use time::{Duration, OffsetDateTime};
 
 use crate::duration::{format_duration, parse_duration, parse_positive_duration};
 use crate::input::{self, Source};

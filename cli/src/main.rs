@@ -1,6 +1,6 @@
 //! `jwt-auth`: the operator's tool for the shared HS256 secret and the tokens signed with it.
 //!
-//! Build it with `cargo install --path . --features cli`. Exit status: 0 when the command
+//! Install it with `cargo install --locked --path cli`. Exit status: 0 when the command
 //! succeeded, 1 when it refused something (a weak secret, a rejected or undecodable token), 2 for
 //! usage errors (bad arguments, missing or empty input). Human-readable text by default: results
 //! on standard output, refusals and errors on standard error. With `--json`, every result and
@@ -19,6 +19,7 @@ mod verdict;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use jwt_auth::time::OffsetDateTime;
 
 use crate::output::{Outcome, UsageError};
 
@@ -69,10 +70,10 @@ fn main() -> ExitCode {
 }
 
 /// The clock a command runs with: `--now` or the system clock.
-fn now(clock: Clock) -> Result<time::OffsetDateTime, UsageError> {
+fn now(clock: Clock) -> Result<OffsetDateTime, UsageError> {
     match clock.now {
-        None => Ok(time::OffsetDateTime::now_utc()),
-        Some(seconds) => time::OffsetDateTime::from_unix_timestamp(seconds).map_err(|_| {
+        None => Ok(OffsetDateTime::now_utc()),
+        Some(seconds) => OffsetDateTime::from_unix_timestamp(seconds).map_err(|_| {
             UsageError::new(format!(
                 "--now {seconds} is out of range (years -9999 to 9999)"
             ))

@@ -6,9 +6,9 @@ use std::process::{Command, Stdio};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jwt_auth::time::{Duration, OffsetDateTime};
 use jwt_auth::{FixedClock, Issuer, Secret, Verifier};
 use serde_json::Value;
-use time::{Duration, OffsetDateTime};
 
 const BIN: &str = env!("CARGO_BIN_EXE_jwt-auth");
 

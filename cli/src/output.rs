@@ -4,8 +4,8 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::process::ExitCode;
 
+use jwt_auth::time::{Duration, OffsetDateTime, UtcOffset};
 use serde_json::{Value, json};
-use time::{Duration, OffsetDateTime, UtcOffset};
 
 use crate::duration::format_duration;
 
