@@ -48,6 +48,9 @@ export JWT_SECRET
 "$bin" secret check
 token="$("$bin" token issue --sub 42 --email ada@example.com 2>/dev/null)"
 "$bin" token verify "$token"
+# A rotation's second step: a new current key, the old one a fallback; the old token still verifies.
+JWT_SECRET_FALLBACKS="$JWT_SECRET" JWT_SECRET="$("$bin" --json secret generate | sed -n 's/^ *"secret": "\([0-9a-f]*\)".*/\1/p')" \
+    "$bin" token verify "$token" | grep -q '^valid: signed with a fallback key, JWT_SECRET_FALLBACKS entry 1 '
 if JWT_SECRET=dev-secret-change-me "$bin" secret check 2>/dev/null; then
     echo "a weak secret passed the check" >&2
     exit 1

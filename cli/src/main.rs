@@ -6,11 +6,13 @@
 //! on standard output, refusals and errors on standard error. With `--json`, every result and
 //! every refusal is one JSON object on standard output; usage errors stay on standard error.
 
-// Doc comments on the clap types are the `--help` text, where backticks would show literally.
-#![allow(clippy::doc_markdown)]
+// Doc comments on the clap types are the `--help` text, where backticks would show literally and
+// quoted examples (`--claim 'role="admin"'`) are what the user types.
+#![allow(clippy::doc_markdown, clippy::doc_link_with_quotes)]
 
 mod duration;
 mod input;
+mod keys;
 mod output;
 mod secret;
 mod token;
@@ -28,7 +30,7 @@ use crate::output::{Outcome, UsageError};
 #[command(name = "jwt-auth", version)]
 #[command(after_help = "\
 Exit status: 0 success, 1 refused (weak secret, rejected or undecodable token), 2 usage error.
-Secrets are read from JWT_SECRET or standard input, never from arguments.")]
+Secrets are read from JWT_SECRET, JWT_SECRET_FALLBACKS or standard input, never from arguments.")]
 struct Cli {
     /// Print one JSON object on standard output instead of text (for scripts).
     #[arg(long, global = true)]

@@ -1,18 +1,19 @@
 //! Runs the built `jwt-auth` binary for every subcommand, with a controlled environment and
 //! standard input, and checks its output and exit status.
 
+use std::ffi::OsString;
 use std::io::Write as _;
 use std::process::{Command, Stdio};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jwt_auth::time::{Duration, OffsetDateTime};
-use jwt_auth::{FixedClock, Issuer, Secret, Verifier};
-use serde_json::Value;
+use jwt_auth::{AuthConfig, FixedClock, Issuer, Secret, Verifier};
+use serde_json::{Map, Value, json};
 
 const BIN: &str = env!("CARGO_BIN_EXE_jwt-auth");
 
-/// 2026-01-01 00:00:00 UTC.
+/// 2026-01-01T00:00:00Z.
 const T0: i64 = 1_767_225_600;
 
 struct Run {
@@ -362,8 +363,8 @@ fn token_issue_signs_with_jwt_secret() {
     assert_eq!(
         out.stderr,
         format!(
-            "issued for sub \"42\" (ada@example.com), exp 2026-01-08 00:00:00 UTC (expires in \
-             7 d), signed with the secret of fingerprint {}\n",
+            "issued for sub \"42\" (ada@example.com), exp 2026-01-08T00:00:00Z (expires in \
+             7 d), kid {} (the fingerprint of JWT_SECRET)\n",
             secret.fingerprint()
         )
     );
@@ -391,7 +392,7 @@ fn token_issue_signs_with_jwt_secret() {
     let json = out.json();
     assert_eq!(json["claims"]["exp"], T0 + 7 * 86_400);
     assert_eq!(json["times"]["exp"]["utc"], "2026-01-08T00:00:00Z");
-    assert_eq!(json["secret_fingerprint"], secret.fingerprint().to_string());
+    assert_eq!(json["kid"], secret.fingerprint().to_string());
     Verifier::new(&secret)
         .with_clock(at(T0))
         .verify(json["token"].as_str().unwrap())
@@ -477,12 +478,12 @@ fn token_verify_prints_the_claims_with_utc_and_relative_times() {
     assert_eq!(
         out.stdout,
         format!(
-            "valid: signature matches the secret of fingerprint {}; HS256; checked at \
-             2026-01-01 01:00:00 UTC\n  \
+            "valid: signed with the current key, JWT_SECRET (fingerprint {}); HS256; checked \
+             at 2026-01-01T01:00:00Z\n  \
              sub    42\n  \
              email  ada@example.com\n  \
-             iat    2026-01-01 00:00:00 UTC (1 h ago)\n  \
-             exp    2026-01-08 00:00:00 UTC (expires in 6 d 23 h)\n",
+             iat    2026-01-01T00:00:00Z (1 h ago)\n  \
+             exp    2026-01-08T00:00:00Z (expires in 6 d 23 h)\n",
             secret.fingerprint()
         )
     );
@@ -534,15 +535,15 @@ fn token_verify_reads_standard_input() {
 fn an_expired_token_says_when_and_how_long_ago() {
     let (secret, hex) = strong();
     let env = [("JWT_SECRET", hex.as_str())];
-    let token = token(&secret); // expires 2026-01-08 00:00:00 UTC
+    let token = token(&secret); // expires 2026-01-08T00:00:00Z
     let now = (T0 + 9 * 86_400 + 3 * 3600).to_string();
     let out = run(&["token", "verify", &token, "--now", &now], &env, None);
     assert_eq!(out.code, 1);
     assert_eq!(out.stdout, "");
     assert!(
         out.stderr.starts_with(
-            "rejected: expired at 2026-01-08 00:00:00 UTC, 2 d 3 h ago (now 2026-01-10 03:00:00 \
-             UTC, leeway 1 min)\nnext step: the holder needs a new token: log in again"
+            "rejected: expired at 2026-01-08T00:00:00Z, 2 d 3 h ago (now \
+             2026-01-10T03:00:00Z, leeway 1 min)\nnext step: the holder needs a new token: log in again"
         ),
         "{}",
         out.stderr
@@ -562,8 +563,18 @@ fn an_expired_token_says_when_and_how_long_ago() {
         json["cause"]
             .as_str()
             .unwrap()
-            .starts_with("expired at 2020-01-08 00:00:00 UTC, ")
+            .starts_with("expired at 2020-01-08T00:00:00Z, ")
     );
+    // Every time in JSON is RFC 3339 UTC, the library's message included.
+    assert!(
+        json["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("token expired at 2020-01-08T00:00:00Z (now 20"),
+        "{}",
+        json["error"]
+    );
+    assert!(json["policy"]["now"].as_str().unwrap().ends_with('Z'));
 
     // Inside the leeway it passes; with no leeway it does not.
     let just_after = (T0 + 7 * 86_400 + 30).to_string();
@@ -590,7 +601,7 @@ fn an_expired_token_says_when_and_how_long_ago() {
     assert_eq!(out.code, 1);
     assert!(
         out.stderr
-            .starts_with("rejected: expired at 2026-01-08 00:00:00 UTC, 30 s ago")
+            .starts_with("rejected: expired at 2026-01-08T00:00:00Z, 30 s ago")
     );
 }
 
@@ -605,11 +616,15 @@ fn a_token_from_a_different_secret_says_compare_fingerprints() {
     );
     assert_eq!(out.code, 1);
     assert!(out.stderr.starts_with(&format!(
-        "rejected: signed with key {}, which is not the secret used here (fingerprint {})",
+        "rejected: signed with key {}, which is not in the key ring here (its keys: {} \
+         (current))\nnext step: the issuing service's JWT_SECRET has fingerprint {0}",
         other.fingerprint(),
         secret.fingerprint()
     )));
-    assert!(out.stderr.contains("set the same JWT_SECRET everywhere"));
+    assert!(out.stderr.contains(
+        "set the same JWT_SECRET everywhere and restart, or, during a rotation, list that secret \
+         in JWT_SECRET_FALLBACKS here"
+    ));
     out.assert_hides(&hex);
 
     let out = run(
@@ -676,8 +691,8 @@ fn a_token_not_yet_valid_says_from_when() {
     assert_eq!(out.code, 1);
     assert!(
         out.stderr.starts_with(
-            "rejected: not yet valid: usable from 2026-01-01 02:00:00 UTC, in 2 h (now 2026-01-01 \
-         00:00:00 UTC, leeway 1 min)"
+            "rejected: not yet valid: usable from 2026-01-01T02:00:00Z, in 2 h (now \
+             2026-01-01T00:00:00Z, leeway 1 min)"
         ),
         "{}",
         out.stderr
@@ -700,21 +715,36 @@ fn a_lifetime_over_the_maximum_is_refused_unless_allowed() {
         out.stderr
             .starts_with("rejected: lifetime 30 d exceeds the maximum 7 d accepted")
     );
-    assert!(out.stderr.contains("--max-lifetime 31d"));
+    assert!(out.stderr.contains("--max-ttl 31d"));
+    let out = run(
+        &["token", "verify", &token, "--now", &now, "--max-ttl", "31d"],
+        &env,
+        None,
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // One term for the lifetime: the old flag name is gone.
+    let out = run(
+        &["token", "verify", &token, "--max-lifetime", "31d"],
+        &env,
+        None,
+    );
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("unexpected argument '--max-lifetime'"));
     let out = run(
         &[
+            "--json",
             "token",
             "verify",
             &token,
             "--now",
             &now,
-            "--max-lifetime",
+            "--max-ttl",
             "31d",
         ],
         &env,
         None,
     );
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.json()["policy"]["max_ttl_seconds"], 31 * 86_400);
 }
 
 #[test]
@@ -780,9 +810,11 @@ fn token_inspect_decodes_without_verifying_and_says_so() {
          header:\n  {{\n    \"alg\": \"HS256\",\n    \"kid\": \"{}\",\n    \"typ\": \"JWT\"\n  }}\n\
          payload:\n  {{\n    \"email\": \"ada@example.com\",\n    \"exp\": 1767830400,\n    \
          \"iat\": 1767225600,\n    \"sub\": \"42\"\n  }}\n\
-         times (now 2026-01-01 01:00:00 UTC):\n  \
-         iat  2026-01-01 00:00:00 UTC (1 h ago)\n  \
-         exp  2026-01-08 00:00:00 UTC (expires in 6 d 23 h)\n\
+         times (now 2026-01-01T01:00:00Z):\n  \
+         iat  2026-01-01T00:00:00Z (1 h ago)\n  \
+         exp  2026-01-08T00:00:00Z (expires in 6 d 23 h)\n\
+         key: kid {0} (set JWT_SECRET, and JWT_SECRET_FALLBACKS, to see which of their keys it \
+         names)\n\
          signature: 32 bytes, NOT checked\n",
             other.fingerprint()
         )
@@ -889,5 +921,645 @@ fn usage_errors_exit_2_and_help_exits_0() {
     assert_eq!(
         out.stdout,
         format!("jwt-auth {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+// --- token issue: claims, issuer, audience ----------------------------------------------------
+
+#[test]
+fn token_issue_sets_custom_claims_issuer_and_audience() {
+    let (secret, hex) = strong();
+    let now = T0.to_string();
+    let out = run(
+        &[
+            "--json",
+            "token",
+            "issue",
+            "--sub",
+            "42",
+            "--issuer",
+            "users",
+            "--audience",
+            "catalog",
+            "--claim",
+            "level=3",
+            "--claim",
+            r#"role="admin""#,
+            "--claim",
+            r#"groups=["a","b"]"#,
+            "--now",
+            &now,
+        ],
+        &[("JWT_SECRET", &hex)],
+        None,
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let json = out.json();
+    // One audience is written as a string, as PyJWT and jsonwebtoken write it.
+    assert_eq!(json["claims"]["aud"], "catalog");
+    let token = json["token"].as_str().unwrap();
+    let claims = Verifier::new(&secret)
+        .with_clock(at(T0))
+        .with_issuer("users")
+        .with_audience("catalog")
+        .verify_as::<Map<String, Value>>(token)
+        .unwrap();
+    assert_eq!(claims.iss.as_deref(), Some("users"));
+    assert_eq!(
+        Value::Object(claims.custom),
+        json!({ "level": 3, "role": "admin", "groups": ["a", "b"] })
+    );
+
+    // The CLI's own verify, with the same expectations, shows the custom claims.
+    let out = run(
+        &[
+            "token",
+            "verify",
+            token,
+            "--now",
+            &now,
+            "--issuer",
+            "users",
+            "--audience",
+            "catalog",
+        ],
+        &[("JWT_SECRET", &hex)],
+        None,
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.ends_with(
+        "  iss    users\n  aud    catalog\n  groups [\"a\",\"b\"]\n  level  3\n  role   \"admin\"\n"
+    ));
+
+    // Several audiences are an array.
+    let out = run(
+        &[
+            "--json",
+            "token",
+            "issue",
+            "--sub",
+            "42",
+            "--audience",
+            "catalog",
+            "--audience",
+            "orders",
+        ],
+        &[("JWT_SECRET", &hex)],
+        None,
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.json()["claims"]["aud"], json!(["catalog", "orders"]));
+}
+
+#[test]
+fn token_issue_refuses_registered_duplicate_and_malformed_claims() {
+    let (_, hex) = strong();
+    let env = [("JWT_SECRET", hex.as_str())];
+    for (name, instead) in [
+        ("sub", "use --sub"),
+        ("email", "use --email"),
+        ("iss", "use --issuer"),
+        ("aud", "use --audience"),
+        ("exp", "the issuer sets it from --ttl and --now"),
+        ("iat", "the issuer sets it from --ttl and --now"),
+        ("nbf", "the CLI does not set it"),
+        ("jti", "the CLI does not set it"),
+    ] {
+        let claim = format!("{name}=1");
+        let out = run(
+            &["token", "issue", "--sub", "42", "--claim", &claim],
+            &env,
+            None,
+        );
+        assert_eq!(out.code, 2, "{name}");
+        assert_eq!(out.stdout, "");
+        assert!(
+            out.stderr.contains(&format!(
+                "invalid value '{claim}' for '--claim <NAME=JSON>': `{name}` is a registered \
+                 claim, not a custom one: {instead}\n"
+            )),
+            "{name}: {}",
+            out.stderr
+        );
+    }
+    for (claim, expected) in [
+        (
+            "role=admin",
+            "the value of `role` is not JSON (expected value at line 1 column 1); a string needs \
+             quotes: --claim 'role=\"admin\"'",
+        ),
+        (
+            "role",
+            "expected NAME=JSON, such as level=3 or 'role=\"admin\"'",
+        ),
+        ("=1", "the claim name is empty: expected NAME=JSON"),
+    ] {
+        let out = run(
+            &["token", "issue", "--sub", "42", "--claim", claim],
+            &env,
+            None,
+        );
+        assert_eq!(out.code, 2, "{claim}");
+        assert!(out.stderr.contains(expected), "{claim}: {}", out.stderr);
+    }
+    let out = run(
+        &[
+            "token", "issue", "--sub", "42", "--claim", "x=1", "--claim", "x=2",
+        ],
+        &env,
+        None,
+    );
+    assert_eq!(out.code, 2);
+    assert_eq!(
+        out.stderr,
+        "jwt-auth: error: --claim x is given twice: a claim has one value\n"
+    );
+}
+
+// --- the key ring: JWT_SECRET_FALLBACKS -------------------------------------------------------
+
+/// The peers' recorded tokens and secrets (`tests/fixtures/peers.json` of the library).
+fn peers() -> Value {
+    serde_json::from_str(include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/peers.json"
+    )))
+    .unwrap()
+}
+
+fn weak_fingerprint(weak: &str) -> String {
+    jwt_auth::dangerous::insecure_secret(weak)
+        .unwrap()
+        .0
+        .fingerprint()
+        .to_string()
+}
+
+#[test]
+fn secret_check_checks_every_fallback_and_names_each_by_entry() {
+    let (current, current_hex) = strong();
+    let (old, old_hex) = strong();
+    let padded = format!(" {old_hex} ");
+    let env = [
+        ("JWT_SECRET", current_hex.as_str()),
+        ("JWT_SECRET_FALLBACKS", padded.as_str()),
+    ];
+    let out = run(&["secret", "check"], &env, None);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        format!(
+            "strong: the secret from JWT_SECRET (64 bytes) passes every rule\n\
+             fingerprint: {}\n\
+             strong: the secret from JWT_SECRET_FALLBACKS entry 1 (64 bytes) passes every rule\n\
+             fingerprint: {}\n",
+            current.fingerprint(),
+            old.fingerprint()
+        )
+    );
+    out.assert_hides(&current_hex).assert_hides(&old_hex);
+
+    let weak = "dev-secret-change-me";
+    let list = format!("{old_hex},{weak}");
+    let env = [
+        ("JWT_SECRET", current_hex.as_str()),
+        ("JWT_SECRET_FALLBACKS", list.as_str()),
+    ];
+    let out = run(&["secret", "check"], &env, None);
+    assert_eq!(out.code, 1);
+    assert_eq!(out.stdout, "");
+    assert!(out.stderr.contains(
+        "weak: the secret from JWT_SECRET_FALLBACKS entry 2 (20 bytes) fails 3 rules:\n  - it is \
+         20 bytes"
+    ));
+    assert!(out.stderr.ends_with(
+        "next step: remove it from JWT_SECRET_FALLBACKS on every service and restart them: anyone \
+         who guesses it can sign tokens they accept. Tokens signed with it stop verifying: their \
+         users log in again.\n"
+    ));
+    // A weak secret's fingerprint would let anyone confirm a guess: it is not shown.
+    out.assert_hides(weak)
+        .assert_hides(&weak_fingerprint(weak))
+        .assert_hides(&old_hex);
+
+    let out = run(&["--json", "secret", "check"], &env, None);
+    assert_eq!(out.code, 1);
+    let json = out.json();
+    assert_eq!(json["strong"], true);
+    assert_eq!(json["fingerprint"], current.fingerprint().to_string());
+    let fallbacks = json["fallbacks"].as_array().unwrap();
+    assert_eq!(fallbacks.len(), 2);
+    assert_eq!(fallbacks[0]["entry"], 1);
+    assert_eq!(fallbacks[0]["source"], "JWT_SECRET_FALLBACKS");
+    assert_eq!(fallbacks[0]["strong"], true);
+    assert_eq!(fallbacks[0]["fingerprint"], old.fingerprint().to_string());
+    assert_eq!(fallbacks[1]["entry"], 2);
+    assert_eq!(fallbacks[1]["strong"], false);
+    assert_eq!(fallbacks[1].get("fingerprint"), None);
+    let rules: Vec<&str> = fallbacks[1]["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["too_short", "published", "passphrase"]);
+    out.assert_hides(weak).assert_hides(&old_hex);
+
+    // A secret on standard input is a copy being compared: the environment's fallbacks are not.
+    let out = run(
+        &["--json", "secret", "check", "--stdin"],
+        &env,
+        Some(current_hex.as_bytes()),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.json()["fallbacks"], json!([]));
+}
+
+#[test]
+fn secret_fingerprint_lists_every_key_and_refuses_a_weak_fallback() {
+    let (current, current_hex) = strong();
+    let (old, old_hex) = strong();
+    let env = [
+        ("JWT_SECRET", current_hex.as_str()),
+        ("JWT_SECRET_FALLBACKS", old_hex.as_str()),
+    ];
+    let out = run(&["secret", "fingerprint"], &env, None);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        format!(
+            "{}  (secret from JWT_SECRET)\n{}  (fallback from JWT_SECRET_FALLBACKS entry 1)\n",
+            current.fingerprint(),
+            old.fingerprint()
+        )
+    );
+    let out = run(&["--json", "secret", "fingerprint"], &env, None);
+    assert_eq!(
+        out.json(),
+        json!({
+            "fingerprint": current.fingerprint().to_string(),
+            "source": "JWT_SECRET",
+            "strong": true,
+            "fallbacks": [{
+                "fingerprint": old.fingerprint().to_string(),
+                "source": "JWT_SECRET_FALLBACKS",
+                "entry": 1,
+                "strong": true,
+            }],
+        })
+    );
+    out.assert_hides(&current_hex).assert_hides(&old_hex);
+
+    let weak = "dev-secret-change-me";
+    let env = [
+        ("JWT_SECRET", current_hex.as_str()),
+        ("JWT_SECRET_FALLBACKS", weak),
+    ];
+    let out = run(&["secret", "fingerprint"], &env, None);
+    assert_eq!(out.code, 1);
+    assert_eq!(out.stdout, "");
+    assert!(
+        out.stderr
+            .starts_with("refused: the secret from JWT_SECRET_FALLBACKS entry 1 fails 3 rules:\n")
+    );
+    out.assert_hides(&weak_fingerprint(weak));
+
+    // Allowed by name: the CLI prints the one warning (the library prints nothing).
+    let out = run(
+        &["secret", "fingerprint", "--allow-weak-secret"],
+        &env,
+        None,
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let (insecure, problems) = jwt_auth::dangerous::insecure_secret(weak).unwrap();
+    let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        out.stderr,
+        format!(
+            "jwt-auth WARNING: using an INSECURE development secret from JWT_SECRET_FALLBACKS \
+             entry 1 (fingerprint {}): {}\n",
+            insecure.fingerprint(),
+            problems.join("; ")
+        )
+    );
+    assert_eq!(
+        out.stdout,
+        format!(
+            "{}  (secret from JWT_SECRET)\n{}  (fallback from JWT_SECRET_FALLBACKS entry 1)\n",
+            current.fingerprint(),
+            insecure.fingerprint()
+        )
+    );
+    out.assert_hides(weak);
+}
+
+#[test]
+fn fallbacks_are_read_as_the_library_reads_them() {
+    let (current, current_hex) = strong();
+    let hexes: Vec<String> = (0..4).map(|_| strong().1).collect();
+    let token = token(&current);
+    let now = T0.to_string();
+    for list in [
+        String::new(),
+        "  ".to_owned(),
+        format!("{},{}", hexes[0], hexes[1]),
+        format!(" {} , {} ", hexes[0], hexes[1]),
+        // A key listed twice, or the current key listed again, is one key of the ring.
+        format!("{},{},{}", hexes[0], hexes[1], hexes[0]),
+        format!("{current_hex},{}", hexes[0]),
+    ] {
+        let vars = [
+            ("JWT_SECRET", current_hex.as_str()),
+            ("JWT_SECRET_FALLBACKS", &list),
+        ];
+        let lookup = |name: &str| {
+            vars.iter()
+                .find(|(var, _)| *var == name)
+                .map(|(_, value)| OsString::from(value))
+        };
+        let expected: Vec<String> = AuthConfig::from_lookup(lookup)
+            .unwrap()
+            .keys()
+            .fingerprints()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        let out = run(
+            &["--json", "token", "verify", &token, "--now", &now],
+            &vars,
+            None,
+        );
+        assert_eq!(out.code, 0, "{list:?}: {}", out.stderr);
+        let json = out.json();
+        let found: Vec<&str> = json["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|key| key["fingerprint"].as_str().unwrap())
+            .collect();
+        assert_eq!(found, expected, "{list:?}");
+    }
+
+    // What the library refuses, the CLI refuses, as a usage error.
+    let empty_entry = format!("{},,{}", hexes[0], hexes[1]);
+    let too_many = hexes.join(",");
+    for (list, message) in [
+        (
+            empty_entry.as_str(),
+            "jwt-auth: error: JWT_SECRET_FALLBACKS entry 2 is empty: list the secrets that still \
+             verify, separated by commas (`a,b`), with nothing between two commas\n",
+        ),
+        (
+            too_many.as_str(),
+            "jwt-auth: error: JWT_SECRET_FALLBACKS lists 4 secrets: a key ring holds at most 3 \
+             fallback keys: drop retired keys first\n",
+        ),
+    ] {
+        let vars = [
+            ("JWT_SECRET", current_hex.as_str()),
+            ("JWT_SECRET_FALLBACKS", list),
+        ];
+        assert!(
+            AuthConfig::from_lookup(|name: &str| {
+                vars.iter()
+                    .find(|(var, _)| *var == name)
+                    .map(|(_, value)| OsString::from(value))
+            })
+            .is_err()
+        );
+        let out = run(&["token", "verify", &token], &vars, None);
+        assert_eq!(out.code, 2, "{list}");
+        assert_eq!(out.stderr, message);
+        for hex in &hexes {
+            out.assert_hides(hex);
+        }
+    }
+}
+
+#[test]
+fn token_verify_says_which_key_of_the_ring_verified() {
+    let (current, current_hex) = strong();
+    let (old, old_hex) = strong();
+    let env = [
+        ("JWT_SECRET", current_hex.as_str()),
+        ("JWT_SECRET_FALLBACKS", old_hex.as_str()),
+    ];
+    let now = (T0 + 3600).to_string();
+    let current_key = json!({
+        "fingerprint": current.fingerprint().to_string(),
+        "role": "current",
+        "source": "JWT_SECRET",
+    });
+    let old_key = json!({
+        "fingerprint": old.fingerprint().to_string(),
+        "role": "fallback",
+        "source": "JWT_SECRET_FALLBACKS",
+        "entry": 1,
+    });
+
+    let out = run(
+        &["token", "verify", &token(&old), "--now", &now],
+        &env,
+        None,
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.starts_with(&format!(
+        "valid: signed with a fallback key, JWT_SECRET_FALLBACKS entry 1 (fingerprint {}); \
+         HS256; checked at 2026-01-01T01:00:00Z\n  sub    42\n",
+        old.fingerprint()
+    )));
+    out.assert_hides(&current_hex).assert_hides(&old_hex);
+
+    let out = run(
+        &["--json", "token", "verify", &token(&old), "--now", &now],
+        &env,
+        None,
+    );
+    let json = out.json();
+    assert_eq!(json["key"], old_key);
+    assert_eq!(json["keys"], json!([current_key, old_key]));
+
+    let out = run(
+        &["--json", "token", "verify", &token(&current), "--now", &now],
+        &env,
+        None,
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.json()["key"], current_key);
+}
+
+#[test]
+fn a_python_token_without_kid_is_tried_against_each_key() {
+    let peers = peers();
+    let python = peers["peer_tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == "pyjwt/int-exp-iat")
+        .expect("the PyJWT fixture");
+    let token = python["token"].as_str().unwrap();
+    let now = python["now"].as_i64().unwrap().to_string();
+    let shared = peers["secret"].as_str().unwrap();
+    let other = peers["other_secret"].as_str().unwrap();
+    let shared_fingerprint = peers["fingerprints"]["python"].as_str().unwrap();
+    let other_fingerprint = peers["other_fingerprints"]["python"].as_str().unwrap();
+
+    // The service moved to `other`; the Python service still signs with the shared secret.
+    let env = [("JWT_SECRET", other), ("JWT_SECRET_FALLBACKS", shared)];
+    let out = run(&["token", "verify", token, "--now", &now], &env, None);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.starts_with(&format!(
+        "valid: signed with a fallback key, JWT_SECRET_FALLBACKS entry 1 (fingerprint \
+         {shared_fingerprint}); HS256;"
+    )));
+
+    // Without the fallback, a token without kid fails on its signature, naming the ring.
+    let out = run(
+        &["--json", "token", "verify", token, "--now", &now],
+        &[("JWT_SECRET", other)],
+        None,
+    );
+    assert_eq!(out.code, 1);
+    let json = out.json();
+    assert_eq!(json["reason"], "signature_mismatch");
+    assert!(json["next_step"].as_str().unwrap().contains(&format!(
+        "the keys here have fingerprints {other_fingerprint} (current)."
+    )));
+    out.assert_hides(other).assert_hides(token);
+}
+
+#[test]
+fn an_unknown_kid_names_the_kid_and_the_ring() {
+    let (current, current_hex) = strong();
+    let (old, old_hex) = strong();
+    let (stranger, _) = strong();
+    let env = [
+        ("JWT_SECRET", current_hex.as_str()),
+        ("JWT_SECRET_FALLBACKS", old_hex.as_str()),
+    ];
+    let out = run(&["token", "verify", &token(&stranger)], &env, None);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.starts_with(&format!(
+        "rejected: signed with key {}, which is not in the key ring here (its keys: {} \
+         (current), {} (fallback))\n",
+        stranger.fingerprint(),
+        current.fingerprint(),
+        old.fingerprint()
+    )));
+
+    let out = run(
+        &["--json", "token", "verify", &token(&stranger)],
+        &env,
+        None,
+    );
+    let json = out.json();
+    assert_eq!(json["valid"], false);
+    assert_eq!(json["reason"], "unknown_key");
+    assert_eq!(json["kid"], stranger.fingerprint().to_string());
+    assert_eq!(
+        json["known"],
+        json!([
+            current.fingerprint().to_string(),
+            old.fingerprint().to_string()
+        ])
+    );
+    assert_eq!(json["keys"][1]["role"], "fallback");
+}
+
+#[test]
+fn token_inspect_names_the_key_its_kid_names_without_verifying() {
+    let (current, current_hex) = strong();
+    let (old, old_hex) = strong();
+    let (stranger, _) = strong();
+    let env = [
+        ("JWT_SECRET", current_hex.as_str()),
+        ("JWT_SECRET_FALLBACKS", old_hex.as_str()),
+    ];
+    let out = run(&["token", "inspect", &token(&old)], &env, None);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains(&format!(
+        "\nkey: kid {} names a fallback key, JWT_SECRET_FALLBACKS entry 1\nsignature: 32 bytes, \
+         NOT checked\n",
+        old.fingerprint()
+    )));
+    out.assert_hides(&current_hex).assert_hides(&old_hex);
+
+    let out = run(&["--json", "token", "inspect", &token(&old)], &env, None);
+    let json = out.json();
+    assert_eq!(json["verified"], false);
+    assert_eq!(json["kid"], old.fingerprint().to_string());
+    assert_eq!(json["kid_key"]["role"], "fallback");
+    assert_eq!(json["kid_key"]["entry"], 1);
+    assert_eq!(
+        json["keys"][0]["fingerprint"],
+        current.fingerprint().to_string()
+    );
+
+    let out = run(&["token", "inspect", &token(&stranger)], &env, None);
+    assert!(out.stdout.contains(&format!(
+        "\nkey: kid {} is not in the key ring here ({} (current), {} (fallback)): `token verify` \
+         refuses it\n",
+        stranger.fingerprint(),
+        current.fingerprint(),
+        old.fingerprint()
+    )));
+    let out = run(
+        &["--json", "token", "inspect", &token(&stranger)],
+        &env,
+        None,
+    );
+    assert_eq!(out.json()["kid_key"], Value::Null);
+
+    // A weak JWT_SECRET is not fingerprinted: inspect has no --allow-weak-secret.
+    let weak = "dev-secret-change-me";
+    let out = run(
+        &["token", "inspect", &token(&old)],
+        &[("JWT_SECRET", weak)],
+        None,
+    );
+    assert_eq!(out.code, 0);
+    assert!(out.stdout.contains(&format!(
+        "\nkey: kid {}; not compared with JWT_SECRET: a key fails the strength check \
+         (`jwt-auth secret check` says which)\n",
+        old.fingerprint()
+    )));
+    out.assert_hides(&weak_fingerprint(weak));
+
+    // A token without kid, as the Python and Node services sign them.
+    let peers = peers();
+    let kidless = peers["peer_tokens"][0]["token"].as_str().unwrap();
+    let out = run(&["token", "inspect", kidless], &env, None);
+    assert!(out.stdout.contains(
+        "\nkey: no kid: `token verify` tries each key of the ring, the current one first\n"
+    ));
+    let out = run(&["--json", "token", "inspect", kidless], &[], None);
+    let json = out.json();
+    assert_eq!(json["kid"], Value::Null);
+    assert_eq!(json["keys"], Value::Null);
+    let out = run(&["token", "inspect", kidless], &[], None);
+    assert!(out.stdout.contains("\nkey: no kid\n"));
+}
+
+#[test]
+fn a_signature_of_the_wrong_length_is_malformed() {
+    let (_, hex) = strong();
+    let payload = format!(r#"{{"sub":"42","iat":{T0},"exp":{}}}"#, T0 + 3600);
+    let token = format!(
+        "{}.{}.{}",
+        URL_SAFE_NO_PAD.encode(r#"{"alg":"HS256","typ":"JWT"}"#),
+        URL_SAFE_NO_PAD.encode(payload),
+        URL_SAFE_NO_PAD.encode([7_u8; 31])
+    );
+    let out = run(
+        &["--json", "token", "verify", &token],
+        &[("JWT_SECRET", &hex)],
+        None,
+    );
+    assert_eq!(out.code, 1);
+    let json = out.json();
+    assert_eq!(json["reason"], "malformed");
+    assert_eq!(
+        json["cause"],
+        "malformed token: the signature is 31 bytes; an HS256 signature is 32"
     );
 }
