@@ -1,25 +1,44 @@
 #!/usr/bin/env bash
-# Tests the `jwt-auth` command-line tool (the `cli` feature), then installs it the way the README
-# says and runs it once end to end. Run from the repository root; .ci/run has already checked
-# formatting and clippy over every feature.
+# Tests the `jwt-auth` command-line tool (the `jwt-auth-cli` crate in cli/), then installs it the
+# way the README says and runs it once end to end. Run from the repository root; .ci/run has
+# already checked formatting and clippy over the workspace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "the library does not depend on clap when the cli feature is off"
-if cargo tree --locked -e normal --prefix none | grep -q '^clap '; then
-    echo "clap is in the library's dependency tree without the cli feature" >&2
+step "clap is in the CLI's dependency tree and in none of the library's, whatever its features"
+# The positive case proves the pattern matches cargo tree's output, so the negative one means
+# something.
+cargo tree --locked -p jwt-auth-cli -e normal --prefix none | grep -q '^clap ' || {
+    echo "clap not found in jwt-auth-cli's tree: this check no longer sees it" >&2
     exit 1
-fi
+}
+for features in "" "--all-features" "--no-default-features --features aws-lc-rs"; do
+    # shellcheck disable=SC2086 # the feature flags are meant to split
+    if cargo tree --locked -p jwt-auth $features -e normal --prefix none | grep -q '^clap '; then
+        echo "clap is in the library's dependency tree (features: ${features:-default})" >&2
+        exit 1
+    fi
+done
 
-step "tests: unit tests of the binary and tests/cli.rs, which run the built binary"
-cargo test --locked --features cli --bin jwt-auth --test cli
+step "tests: the binary's unit tests and cli/tests, which run the built binary"
+cargo test --locked -p jwt-auth-cli
 
-step "cargo install --path . --features cli"
+step "cargo install --locked --path cli (the README's command), which must not warn"
 root="$(mktemp -d)"
 trap 'rm -rf "$root"' EXIT
-cargo install --locked --debug --quiet --path . --features cli --root "$root"
+# On PATH, so that cargo has no reason to warn that it is not.
+export PATH="$root/bin:$PATH"
+cargo install --locked --debug --path cli --root "$root" 2>"$root/install.log" || {
+    cat "$root/install.log" >&2
+    exit 1
+}
+if grep -qi 'warning' "$root/install.log"; then
+    cat "$root/install.log" >&2
+    echo "cargo install warned (log above)" >&2
+    exit 1
+fi
 bin="$root/bin/jwt-auth"
 "$bin" --version
 
@@ -29,6 +48,9 @@ export JWT_SECRET
 "$bin" secret check
 token="$("$bin" token issue --sub 42 --email ada@example.com 2>/dev/null)"
 "$bin" token verify "$token"
+# A rotation's second step: a new current key, the old one a fallback; the old token still verifies.
+JWT_SECRET_FALLBACKS="$JWT_SECRET" JWT_SECRET="$("$bin" --json secret generate | sed -n 's/^ *"secret": "\([0-9a-f]*\)".*/\1/p')" \
+    "$bin" token verify "$token" | grep -q '^valid: signed with a fallback key, JWT_SECRET_FALLBACKS entry 1 '
 if JWT_SECRET=dev-secret-change-me "$bin" secret check 2>/dev/null; then
     echo "a weak secret passed the check" >&2
     exit 1

@@ -7,7 +7,7 @@ use jwt_auth::{ExposeSecret, Secret, SecretProblem, WeakSecret};
 use serde_json::{Value, json};
 
 use crate::CommandResult;
-use crate::input::{self, SecretInput};
+use crate::input::{self, SecretInput, Source};
 use crate::output::{Outcome, UsageError};
 
 #[derive(Debug, Subcommand)]
@@ -15,12 +15,15 @@ pub(crate) enum SecretCommand {
     /// Print a new random secret (64 hex characters) and its fingerprint. The only command that
     /// prints a secret.
     Generate,
-    /// Check the secret in JWT_SECRET (or on standard input) against every strength rule.
+    /// Check the secret in JWT_SECRET (or on standard input), and every entry of
+    /// JWT_SECRET_FALLBACKS with it, against every strength rule.
     ///
-    /// Exit 0 when it is strong, 1 when it is weak (every failed rule is listed with its fix).
+    /// Exit 0 when every one is strong, 1 when one is weak (every failed rule is listed with its
+    /// fix).
     Check(SecretSource),
-    /// Print the fingerprint of the secret in JWT_SECRET (or on standard input), to compare
-    /// secrets across hosts without revealing them.
+    /// Print the fingerprint of the secret in JWT_SECRET (or on standard input), and of every
+    /// entry of JWT_SECRET_FALLBACKS with it, to compare secrets across hosts without revealing
+    /// them.
     Fingerprint(FingerprintArgs),
 }
 
@@ -29,7 +32,8 @@ pub(crate) enum SecretCommand {
 #[command(after_help = "\
 The secret is read from standard input with --stdin (or -); otherwise from JWT_SECRET when it is set \
 (taken byte for byte, as the services see it); otherwise from standard input when that is a pipe \
-or a file. From standard input, one trailing newline (\\n or \\r\\n) is removed.")]
+or a file. From standard input, one trailing newline (\\n or \\r\\n) is removed. With JWT_SECRET, \
+each entry of JWT_SECRET_FALLBACKS (comma-separated, spaces around entries ignored) is read too.")]
 pub(crate) struct SecretSource {
     /// Read the secret from standard input even when JWT_SECRET is set.
     #[arg(long)]
@@ -41,7 +45,8 @@ pub(crate) struct SecretSource {
 }
 
 impl SecretSource {
-    fn read(&self) -> Result<SecretInput, UsageError> {
+    /// The secret, and the fallbacks when the secret is the environment's.
+    fn read(&self) -> Result<(SecretInput, Vec<SecretInput>), UsageError> {
         if self
             .argument
             .as_deref()
@@ -54,7 +59,14 @@ impl SecretSource {
                  as exposed",
             ));
         }
-        input::secret_for_check(self.stdin || self.argument.is_some())
+        let secret = input::secret_for_check(self.stdin || self.argument.is_some())?;
+        // A secret on standard input is a copy being compared, not a service's configuration.
+        let fallbacks = if secret.source == Source::Env {
+            input::fallbacks_from_env()?
+        } else {
+            Vec::new()
+        };
+        Ok((secret, fallbacks))
     }
 }
 
@@ -71,9 +83,13 @@ pub(crate) struct FingerprintArgs {
 pub(crate) fn run(command: SecretCommand) -> CommandResult {
     match command {
         SecretCommand::Generate => Ok(generate()),
-        SecretCommand::Check(source) => Ok(check(&source.read()?)),
+        SecretCommand::Check(source) => {
+            let (secret, fallbacks) = source.read()?;
+            Ok(check(&secret, &fallbacks))
+        }
         SecretCommand::Fingerprint(args) => {
-            Ok(fingerprint(&args.source.read()?, args.allow_weak_secret))
+            let (secret, fallbacks) = args.source.read()?;
+            Ok(fingerprint(&secret, &fallbacks, args.allow_weak_secret))
         }
     }
 }
@@ -95,12 +111,34 @@ fn generate() -> Outcome {
     outcome
 }
 
-fn check(candidate: &SecretInput) -> Outcome {
+fn check(candidate: &SecretInput, fallbacks: &[SecretInput]) -> Outcome {
+    let notes = whitespace_warning(&candidate.bytes);
+    let (mut text, mut json, mut all_strong) = check_one(candidate);
+    let mut fallbacks_json = Vec::new();
+    for fallback in fallbacks {
+        let (entry_text, entry_json, strong) = check_one(fallback);
+        text.push_str(&entry_text);
+        fallbacks_json.push(entry_json);
+        all_strong &= strong;
+    }
+    if let Value::Object(map) = &mut json {
+        map.insert("fallbacks".into(), fallbacks_json.into());
+    }
+    if all_strong {
+        Outcome::success(text, json)
+    } else {
+        Outcome::refused(text, json)
+    }
+    .with_notes(notes)
+}
+
+/// One secret's verdict: text, JSON, and whether it is strong. A weak secret's fingerprint is
+/// not shown: it would let anyone who sees it confirm a guess offline.
+fn check_one(candidate: &SecretInput) -> (String, Value, bool) {
     let len = candidate.bytes.len();
     let source = candidate.source;
-    let notes = whitespace_warning(&candidate.bytes);
-    match Secret::new(&candidate.bytes) {
-        Ok(secret) => Outcome::success(
+    let mut json = match Secret::new(&candidate.bytes) {
+        Ok(secret) => (
             format!(
                 "strong: the secret from {source} ({len} bytes) passes every rule\n\
                  fingerprint: {}\n",
@@ -113,75 +151,118 @@ fn check(candidate: &SecretInput) -> Outcome {
                 "fingerprint": secret.fingerprint().to_string(),
                 "problems": [],
             }),
+            true,
         ),
-        Err(weak) => Outcome::refused(
+        Err(weak) => (
             format!(
                 "weak: the secret from {source} ({len} bytes) {}",
-                describe_weak(&weak)
+                describe_weak(&weak, source)
             ),
             json!({
                 "strong": false,
                 "source": source.name(),
                 "length": len,
                 "problems": problems_json(&weak),
-                "next_step": NEXT_STEP,
+                "next_step": next_step(source),
             }),
+            false,
         ),
+    };
+    if let (Some(entry), Value::Object(map)) = (source.entry(), &mut json.1) {
+        map.insert("entry".into(), entry.into());
     }
-    .with_notes(notes)
+    json
 }
 
-fn fingerprint(candidate: &SecretInput, allow_weak: bool) -> Outcome {
-    let source = candidate.source;
+fn fingerprint(candidate: &SecretInput, fallbacks: &[SecretInput], allow_weak: bool) -> Outcome {
     let notes = whitespace_warning(&candidate.bytes);
-    let secret = match load(candidate, allow_weak) {
-        Ok(secret) => secret,
-        Err(refusal) => return refusal.with_notes(notes),
-    };
-    let fingerprint = secret.fingerprint().to_string();
-    Outcome::success(
-        format!("{fingerprint}  (secret from {source})\n"),
-        json!({ "fingerprint": fingerprint, "source": source.name(), "strong": !secret.is_insecure() }),
-    )
-    .with_notes(notes)
+    let mut text = String::new();
+    let mut keys = Vec::new();
+    for candidate in std::iter::once(candidate).chain(fallbacks) {
+        let secret = match load(candidate, allow_weak) {
+            Ok(secret) => secret,
+            Err(refusal) => return refusal.with_notes(notes),
+        };
+        let fingerprint = secret.fingerprint().to_string();
+        let role = if candidate.source.entry().is_some() {
+            "fallback"
+        } else {
+            "secret"
+        };
+        let _ = writeln!(text, "{fingerprint}  ({role} from {})", candidate.source);
+        let mut key = json!({
+            "fingerprint": fingerprint,
+            "source": candidate.source.name(),
+            "strong": !secret.is_insecure(),
+        });
+        if let (Some(entry), Value::Object(map)) = (candidate.source.entry(), &mut key) {
+            map.insert("entry".into(), entry.into());
+        }
+        keys.push(key);
+    }
+    let mut json = keys.remove(0);
+    if let Value::Object(map) = &mut json {
+        map.insert("fallbacks".into(), keys.into());
+    }
+    Outcome::success(text, json).with_notes(notes)
 }
 
 /// Builds the secret for the commands that use one (fingerprint, issue, verify). A weak secret
-/// is a refusal, unless `allow_weak` asks for it by name; the library then warns on standard
-/// error.
+/// is a refusal, unless `allow_weak` asks for it by name: then it is used, and this prints the
+/// warning (the library prints nothing).
 pub(crate) fn load(candidate: &SecretInput, allow_weak: bool) -> Result<Secret, Outcome> {
-    let result =
-        if allow_weak {
-            jwt_auth::dangerous::insecure_secret(&candidate.bytes).map(|(secret, problems)| {
+    let source = candidate.source;
+    let result = if allow_weak {
+        jwt_auth::dangerous::insecure_secret(&candidate.bytes).map(|(secret, problems)| {
             if !problems.is_empty() {
                 eprintln!(
-                    "jwt-auth WARNING: using an INSECURE development secret (fingerprint {}): {}",
+                    "jwt-auth WARNING: using an INSECURE development secret from {source} \
+                     (fingerprint {}): {}",
                     secret.fingerprint(),
-                    problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+                    problems
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("; ")
                 );
             }
             secret
         })
-        } else {
-            Secret::new(&candidate.bytes)
-        };
+    } else {
+        Secret::new(&candidate.bytes)
+    };
     result.map_err(|weak| {
+        let mut json = json!({
+            "error": "weak_secret",
+            "source": source.name(),
+            "problems": problems_json(&weak),
+            "next_step": next_step(source),
+        });
+        if let (Some(entry), Value::Object(map)) = (source.entry(), &mut json) {
+            map.insert("entry".into(), entry.into());
+        }
         Outcome::refused(
             format!(
-                "refused: the secret from {} {}(--allow-weak-secret uses it anyway, with a \
+                "refused: the secret from {source} {}(--allow-weak-secret uses it anyway, with a \
                  warning.)\n",
-                candidate.source,
-                describe_weak(&weak)
+                describe_weak(&weak, source)
             ),
-            json!({
-                "error": "weak_secret",
-                "source": candidate.source.name(),
-                "problems": problems_json(&weak),
-                "next_step": NEXT_STEP,
-            }),
+            json,
         )
     })
 }
+
+/// What to do about a weak secret: replace the current one; drop a fallback.
+fn next_step(source: Source) -> &'static str {
+    match source {
+        Source::Fallback(_) => FALLBACK_NEXT_STEP,
+        _ => NEXT_STEP,
+    }
+}
+
+const FALLBACK_NEXT_STEP: &str = "remove it from JWT_SECRET_FALLBACKS on every service and \
+    restart them: anyone who guesses it can sign tokens they accept. Tokens signed with it stop \
+    verifying: their users log in again.";
 
 const NEXT_STEP: &str = "generate a new secret with `jwt-auth secret generate`, set it as \
     JWT_SECRET on every service that issues or verifies tokens, restart them, and check that \
@@ -189,13 +270,13 @@ const NEXT_STEP: &str = "generate a new secret with `jwt-auth secret generate`, 
     secret stop verifying: their users log in again.";
 
 /// `fails 2 rules:\n  - …\n    fix: …\nnext step: …\n`
-fn describe_weak(weak: &WeakSecret) -> String {
+fn describe_weak(weak: &WeakSecret, source: Source) -> String {
     let count = weak.problems.len();
     let mut text = format!("fails {count} rule{}:\n", if count == 1 { "" } else { "s" });
     for problem in &weak.problems {
         let _ = writeln!(text, "  - {problem}\n    fix: {}", fix(problem));
     }
-    let _ = writeln!(text, "next step: {NEXT_STEP}");
+    let _ = writeln!(text, "next step: {}", next_step(source));
     text
 }
 

@@ -6,9 +6,10 @@ use base64::Engine as _;
 use base64::alphabet;
 use base64::engine::DecodePaddingMode;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, URL_SAFE_NO_PAD};
+use jwt_auth::time::OffsetDateTime;
 use serde_json::{Map, Value, json};
-use time::OffsetDateTime;
 
+use crate::keys::{Member, Ring};
 use crate::output::{Outcome, when, when_json};
 
 const BANNER: &str = "UNVERIFIED: decoded without checking the signature; anyone can write \
@@ -36,23 +37,16 @@ struct Part {
     raw: Option<String>,
 }
 
-pub(crate) fn inspect(token: &str, now: OffsetDateTime) -> Outcome {
+/// `ring` is the key ring of `JWT_SECRET` and `JWT_SECRET_FALLBACKS` to name the `kid`'s key
+/// from: `None` when `JWT_SECRET` is not set, the reason when the variables cannot be used.
+pub(crate) fn inspect(
+    token: &str,
+    now: OffsetDateTime,
+    ring: Option<&Result<Ring, String>>,
+) -> Outcome {
     let segments: Vec<&str> = token.split('.').collect();
     if segments.len() != 3 {
-        let found = segments.len();
-        let what = if found == 5 {
-            " (5 segments: an encrypted JWE, which cannot be read without its key)"
-        } else {
-            ""
-        };
-        let problem = format!(
-            "not a JWT: found {found} segment{}{what}; a JWT is header.payload.signature",
-            if found == 1 { "" } else { "s" }
-        );
-        return Outcome::refused(
-            format!("{BANNER}\nerror: {problem}\n"),
-            json!({ "verified": false, "decoded": false, "problems": [problem] }),
-        );
+        return not_a_jwt(segments.len());
     }
     let header = decode_json(segments[0], "header");
     let payload = decode_json(segments[1], "payload");
@@ -91,6 +85,8 @@ pub(crate) fn inspect(token: &str, now: OffsetDateTime) -> Outcome {
         notes.push("an HS256 signature is 32 bytes".to_owned());
     }
 
+    let key = header.object.as_ref().map(|header| key(header, ring));
+
     let mut text = format!("{BANNER}\n");
     write_part(&mut text, "header", &header);
     write_part(&mut text, "payload", &payload);
@@ -101,8 +97,11 @@ pub(crate) fn inspect(token: &str, now: OffsetDateTime) -> Outcome {
         let _ = write!(
             text,
             "times (now {}):\n{times_text}",
-            crate::output::utc(now)
+            crate::output::rfc3339(now)
         );
+    }
+    if let Some(key) = &key {
+        let _ = writeln!(text, "key: {}", key.text);
     }
     match signature_len {
         Some(len) => {
@@ -123,6 +122,12 @@ pub(crate) fn inspect(token: &str, now: OffsetDateTime) -> Outcome {
         "header": header.object.clone().map_or_else(|| header.raw.clone().map_or(Value::Null, Value::String), Value::Object),
         "payload": payload.object.clone().map_or_else(|| payload.raw.clone().map_or(Value::Null, Value::String), Value::Object),
         "times": times.map_or(Value::Null, |(_, json)| json),
+        "kid": key.as_ref().map_or(Value::Null, |key| key.kid.clone()),
+        "kid_key": key.as_ref().map_or(Value::Null, |key| key.member.map_or(Value::Null, Member::json)),
+        "keys": match ring {
+            Some(Ok(ring)) => ring.json(),
+            _ => Value::Null,
+        },
         "signature_bytes": signature_len,
         "notes": notes,
         "problems": problems,
@@ -132,6 +137,64 @@ pub(crate) fn inspect(token: &str, now: OffsetDateTime) -> Outcome {
     } else {
         Outcome::refused(text, json)
     }
+}
+
+fn not_a_jwt(found: usize) -> Outcome {
+    let what = if found == 5 {
+        " (5 segments: an encrypted JWE, which cannot be read without its key)"
+    } else {
+        ""
+    };
+    let problem = format!(
+        "not a JWT: found {found} segment{}{what}; a JWT is header.payload.signature",
+        if found == 1 { "" } else { "s" }
+    );
+    Outcome::refused(
+        format!("{BANNER}\nerror: {problem}\n"),
+        json!({ "verified": false, "decoded": false, "problems": [problem] }),
+    )
+}
+
+/// What the header's `kid` says about the key, without verifying anything.
+struct Key {
+    /// The `kid` as the header has it, `null` when absent.
+    kid: Value,
+    /// The ring's key it names, when a ring was given and holds it.
+    member: Option<Member>,
+    text: String,
+}
+
+fn key(header: &Map<String, Value>, ring: Option<&Result<Ring, String>>) -> Key {
+    let kid = header.get("kid").cloned().unwrap_or(Value::Null);
+    let mut member = None;
+    let text = match (&kid, ring) {
+        (Value::Null, None) => "no kid".to_owned(),
+        (Value::Null, Some(Ok(_))) => {
+            "no kid: `token verify` tries each key of the ring, the current one first".to_owned()
+        }
+        (Value::String(kid), None) => format!(
+            "kid {kid} (set JWT_SECRET, and JWT_SECRET_FALLBACKS, to see which of their keys it \
+             names)"
+        ),
+        (Value::String(kid), Some(Ok(ring))) => match ring.member(kid) {
+            Some(found) => {
+                member = Some(found);
+                format!("kid {kid} names {}", found.role())
+            }
+            None => format!(
+                "kid {kid} is not in the key ring here ({}): `token verify` refuses it",
+                ring.summary()
+            ),
+        },
+        (Value::Null | Value::String(_), Some(Err(reason))) => {
+            let kid = kid
+                .as_str()
+                .map_or_else(|| "no kid".to_owned(), |kid| format!("kid {kid}"));
+            format!("{kid}; not compared with JWT_SECRET: {reason}")
+        }
+        (other, _) => format!("kid {other} is not a string: `token verify` refuses it"),
+    };
+    Key { kid, member, text }
 }
 
 fn write_part(text: &mut String, name: &str, part: &Part) {

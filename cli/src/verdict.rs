@@ -1,16 +1,17 @@
 //! Why `token verify` rejected a token, and what the operator should do next.
 
-use jwt_auth::{Fingerprint, VerifyError};
-use time::Duration;
+use jwt_auth::VerifyError;
+use jwt_auth::time::Duration;
 
 use crate::duration::format_duration;
-use crate::output::{relative, utc};
+use crate::keys::Ring;
+use crate::output::{relative, rfc3339};
 
 /// What the verifier was configured with, for the explanations.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Context {
+#[derive(Debug)]
+pub(crate) struct Context<'r> {
     pub(crate) leeway: Duration,
-    pub(crate) fingerprint: Fingerprint,
+    pub(crate) ring: &'r Ring,
 }
 
 /// A rejection, explained.
@@ -37,7 +38,7 @@ const COPY: &str = "check that the whole token was copied (no quotes, spaces, li
     truncation)";
 
 #[allow(clippy::too_many_lines)] // one arm per variant reads better than a split
-pub(crate) fn explain(error: &VerifyError, ctx: &Context) -> Explanation {
+pub(crate) fn explain(error: &VerifyError, ctx: &Context<'_>) -> Explanation {
     match error {
         VerifyError::TooLarge { len, max } => explanation(
             "malformed",
@@ -65,6 +66,13 @@ pub(crate) fn explain(error: &VerifyError, ctx: &Context) -> Explanation {
             format!("malformed token: the {part} is not canonical unpadded base64url"),
             format!("{COPY}; `=` padding, `+` or `/` mean it was re-encoded on the way"),
         ),
+        VerifyError::SignatureLength { len, expected } => explanation(
+            "malformed",
+            format!(
+                "malformed token: the signature is {len} bytes; an HS256 signature is {expected}"
+            ),
+            format!("{COPY}; a cut token loses the end of its signature first"),
+        ),
         VerifyError::Json { part, reason } => explanation(
             "malformed",
             format!("malformed token: the {part} is not a JSON object ({reason})"),
@@ -91,20 +99,18 @@ pub(crate) fn explain(error: &VerifyError, ctx: &Context) -> Explanation {
             "this is another kind of token (an ID token or a logout token, say): use an access \
              token",
         ),
-        VerifyError::UnknownKeyId { kid, known } => explanation(
+        VerifyError::UnknownKeyId { kid, .. } => explanation(
             "unknown_key",
             format!(
-                "signed with key {kid}, which is not the secret used here (fingerprint {})",
-                known
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                "signed with key {kid}, which is not in the key ring here (its keys: {})",
+                ctx.ring.summary()
             ),
-            "the issuing service's JWT_SECRET has that fingerprint: set the same JWT_SECRET \
-             everywhere (or list the other one in JWT_SECRET_FALLBACKS during a rotation) and \
-             restart"
-                .to_owned(),
+            format!(
+                "the issuing service's JWT_SECRET has fingerprint {kid} (`jwt-auth secret \
+                 fingerprint` there shows it): set the same JWT_SECRET everywhere and restart, \
+                 or, during a rotation, list that secret in JWT_SECRET_FALLBACKS here. If the key \
+                 was retired on purpose, the holder logs in again"
+            ),
         ),
         VerifyError::InvalidSignature => explanation(
             "signature_mismatch",
@@ -113,10 +119,10 @@ pub(crate) fn explain(error: &VerifyError, ctx: &Context) -> Explanation {
                 .to_owned(),
             format!(
                 "compare secrets without revealing them: run `jwt-auth secret fingerprint` on \
-                 the issuing host, with its JWT_SECRET; the secret used here has fingerprint {}. \
+                 the issuing host, with its JWT_SECRET; the keys here have fingerprints {}. \
                  Different fingerprints: set the same JWT_SECRET everywhere and restart. Same \
                  fingerprint: the token was altered or cut short, so {COPY}",
-                ctx.fingerprint
+                ctx.ring.summary()
             ),
         ),
         VerifyError::MissingClaim { claim } => explanation(
@@ -143,9 +149,9 @@ pub(crate) fn explain(error: &VerifyError, ctx: &Context) -> Explanation {
             "expired",
             format!(
                 "expired at {}, {} (now {}, leeway {})",
-                utc(*exp),
+                rfc3339(*exp),
                 relative(*exp, *now),
-                utc(*now),
+                rfc3339(*now),
                 format_duration(ctx.leeway)
             ),
             "the holder needs a new token: log in again (the web front end logs the user out \
@@ -156,9 +162,9 @@ pub(crate) fn explain(error: &VerifyError, ctx: &Context) -> Explanation {
             "not_yet_valid",
             format!(
                 "not yet valid: usable from {}, {} (now {}, leeway {})",
-                utc(*nbf),
+                rfc3339(*nbf),
                 relative(*nbf, *now),
-                utc(*now),
+                rfc3339(*now),
                 format_duration(ctx.leeway)
             ),
             "wait until then, or, if it was meant to be valid now, compare the clocks of the \
@@ -168,9 +174,9 @@ pub(crate) fn explain(error: &VerifyError, ctx: &Context) -> Explanation {
             "issued_in_future",
             format!(
                 "issued in the future: `iat` is {}, {} (now {}, leeway {})",
-                utc(*iat),
+                rfc3339(*iat),
                 relative(*iat, *now),
-                utc(*now),
+                rfc3339(*now),
                 format_duration(ctx.leeway)
             ),
             "the issuing host's clock is ahead of this one: fix its time synchronisation (NTP), \
@@ -178,7 +184,11 @@ pub(crate) fn explain(error: &VerifyError, ctx: &Context) -> Explanation {
         ),
         VerifyError::IssuedAfterExpiry { iat, exp } => explanation(
             "invalid_claims",
-            format!("issued at {}, after it expires at {}", utc(*iat), utc(*exp)),
+            format!(
+                "issued at {}, after it expires at {}",
+                rfc3339(*iat),
+                rfc3339(*exp)
+            ),
             "the issuing service computes its times wrongly: fix it",
         ),
         VerifyError::TtlTooLong { ttl: lifetime, max } => explanation(
@@ -190,7 +200,7 @@ pub(crate) fn explain(error: &VerifyError, ctx: &Context) -> Explanation {
             ),
             format!(
                 "the issuer hands out longer tokens than verifiers accept: align JWT_EXPIRES_MIN \
-                 on every service, or pass --max-lifetime {}d to accept it here",
+                 on every service, or pass --max-ttl {}d to accept it here",
                 lifetime.whole_days() + 1
             ),
         ),

@@ -1,16 +1,18 @@
 //! `jwt-auth`: the operator's tool for the shared HS256 secret and the tokens signed with it.
 //!
-//! Build it with `cargo install --path . --features cli`. Exit status: 0 when the command
+//! Install it with `cargo install --locked --path cli`. Exit status: 0 when the command
 //! succeeded, 1 when it refused something (a weak secret, a rejected or undecodable token), 2 for
 //! usage errors (bad arguments, missing or empty input). Human-readable text by default: results
 //! on standard output, refusals and errors on standard error. With `--json`, every result and
 //! every refusal is one JSON object on standard output; usage errors stay on standard error.
 
-// Doc comments on the clap types are the `--help` text, where backticks would show literally.
-#![allow(clippy::doc_markdown)]
+// Doc comments on the clap types are the `--help` text, where backticks would show literally and
+// quoted examples (`--claim 'role="admin"'`) are what the user types.
+#![allow(clippy::doc_markdown, clippy::doc_link_with_quotes)]
 
 mod duration;
 mod input;
+mod keys;
 mod output;
 mod secret;
 mod token;
@@ -19,6 +21,7 @@ mod verdict;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use jwt_auth::time::OffsetDateTime;
 
 use crate::output::{Outcome, UsageError};
 
@@ -27,7 +30,7 @@ use crate::output::{Outcome, UsageError};
 #[command(name = "jwt-auth", version)]
 #[command(after_help = "\
 Exit status: 0 success, 1 refused (weak secret, rejected or undecodable token), 2 usage error.
-Secrets are read from JWT_SECRET or standard input, never from arguments.")]
+Secrets are read from JWT_SECRET, JWT_SECRET_FALLBACKS or standard input, never from arguments.")]
 struct Cli {
     /// Print one JSON object on standard output instead of text (for scripts).
     #[arg(long, global = true)]
@@ -69,10 +72,10 @@ fn main() -> ExitCode {
 }
 
 /// The clock a command runs with: `--now` or the system clock.
-fn now(clock: Clock) -> Result<time::OffsetDateTime, UsageError> {
+fn now(clock: Clock) -> Result<OffsetDateTime, UsageError> {
     match clock.now {
-        None => Ok(time::OffsetDateTime::now_utc()),
-        Some(seconds) => time::OffsetDateTime::from_unix_timestamp(seconds).map_err(|_| {
+        None => Ok(OffsetDateTime::now_utc()),
+        Some(seconds) => OffsetDateTime::from_unix_timestamp(seconds).map_err(|_| {
             UsageError::new(format!(
                 "--now {seconds} is out of range (years -9999 to 9999)"
             ))

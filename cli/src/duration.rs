@@ -1,6 +1,6 @@
 //! Durations on the command line (`7d`, `12h`, `30m`, `45s`, `1h30m`) and in output (`6 d 23 h`).
 
-use time::Duration;
+use jwt_auth::time::Duration;
 
 /// The longest duration accepted anywhere: 100 years. Anything longer is a typo, and keeping
 /// well inside `time`'s range means no arithmetic on it can overflow.

@@ -1,11 +1,12 @@
-//! Where secrets and tokens come from: `JWT_SECRET`, standard input, or (tokens only) an argument.
+//! Where secrets and tokens come from: `JWT_SECRET`, `JWT_SECRET_FALLBACKS`, standard input, or
+//! (tokens only) an argument.
 //!
 //! Secrets are never read from arguments: those end up in shell history and process lists.
 
 use std::fmt;
 use std::io::{IsTerminal as _, Read as _};
 
-use jwt_auth::{MAX_TOKEN_LEN, SECRET_VAR};
+use jwt_auth::{MAX_TOKEN_LEN, SECRET_FALLBACKS_VAR, SECRET_VAR};
 
 use crate::output::UsageError;
 
@@ -30,28 +31,41 @@ impl fmt::Debug for SecretInput {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Source {
     Env,
+    /// An entry of `JWT_SECRET_FALLBACKS`, counted from 1.
+    Fallback(usize),
     Stdin,
     Argument,
 }
 
 impl Source {
-    /// For JSON: `"JWT_SECRET"`, `"stdin"`, `"argument"`.
+    /// For JSON: `"JWT_SECRET"`, `"JWT_SECRET_FALLBACKS"` (with [`Source::entry`]), `"stdin"`,
+    /// `"argument"`.
     pub(crate) fn name(self) -> &'static str {
         match self {
             Self::Env => SECRET_VAR,
+            Self::Fallback(_) => SECRET_FALLBACKS_VAR,
             Self::Stdin => "stdin",
             Self::Argument => "argument",
+        }
+    }
+
+    /// Which entry of `JWT_SECRET_FALLBACKS`, counted from 1.
+    pub(crate) fn entry(self) -> Option<usize> {
+        match self {
+            Self::Fallback(entry) => Some(entry),
+            _ => None,
         }
     }
 }
 
 impl fmt::Display for Source {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Env => SECRET_VAR,
-            Self::Stdin => "standard input",
-            Self::Argument => "the argument",
-        })
+        match self {
+            Self::Env => f.write_str(SECRET_VAR),
+            Self::Fallback(entry) => write!(f, "{SECRET_FALLBACKS_VAR} entry {entry}"),
+            Self::Stdin => f.write_str("standard input"),
+            Self::Argument => f.write_str("the argument"),
+        }
     }
 }
 
@@ -115,6 +129,40 @@ pub(crate) fn secret_from_env() -> Result<SecretInput, UsageError> {
              stays out of shell history",
         )),
     }
+}
+
+/// Reads each entry of `JWT_SECRET_FALLBACKS` as the library's `AuthConfig` does: comma-separated,
+/// spaces around entries ignored, unset or blank meaning none, an empty entry an error.
+pub(crate) fn fallbacks_from_env() -> Result<Vec<SecretInput>, UsageError> {
+    let Some(value) = std::env::var_os(SECRET_FALLBACKS_VAR) else {
+        return Ok(Vec::new());
+    };
+    let value = value.into_string().map_err(|_| {
+        UsageError::new(format!(
+            "{SECRET_FALLBACKS_VAR} is not valid UTF-8; services read it as text"
+        ))
+    })?;
+    if value.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    value
+        .split(',')
+        .enumerate()
+        .map(|(i, entry)| {
+            let source = Source::Fallback(i + 1);
+            let entry = entry.trim();
+            if entry.is_empty() {
+                return Err(UsageError::new(format!(
+                    "{source} is empty: list the secrets that still verify, separated by commas \
+                     (`a,b`), with nothing between two commas"
+                )));
+            }
+            Ok(SecretInput {
+                bytes: entry.as_bytes().to_vec(),
+                source,
+            })
+        })
+        .collect()
 }
 
 fn env_secret(value: std::ffi::OsString) -> Result<SecretInput, UsageError> {

@@ -4,8 +4,8 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::process::ExitCode;
 
+use jwt_auth::time::{Duration, OffsetDateTime, UtcOffset};
 use serde_json::{Value, json};
-use time::{Duration, OffsetDateTime, UtcOffset};
 
 use crate::duration::format_duration;
 
@@ -68,6 +68,10 @@ impl UsageError {
             message: message.into(),
         }
     }
+
+    pub(crate) fn message(&self) -> &str {
+        &self.message
+    }
 }
 
 /// Writes `outcome` and returns the exit status. Write errors (a closed pipe) are ignored: there
@@ -102,20 +106,12 @@ pub(crate) fn emit_usage_error(error: &UsageError) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// `2026-01-08 00:00:00 UTC`.
-pub(crate) fn utc(t: OffsetDateTime) -> String {
-    date_time(t, ' ', " UTC")
-}
-
-/// RFC 3339: `2026-01-08T00:00:00Z`.
+/// RFC 3339 in UTC, `2026-01-08T00:00:00Z`, in text and JSON alike: the format of the library's
+/// own messages and of most logs.
 pub(crate) fn rfc3339(t: OffsetDateTime) -> String {
-    date_time(t, 'T', "Z")
-}
-
-fn date_time(t: OffsetDateTime, separator: char, zone: &str) -> String {
     let t = t.to_offset(UtcOffset::UTC);
     format!(
-        "{:04}-{:02}-{:02}{separator}{:02}:{:02}:{:02}{zone}",
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
         t.year(),
         u8::from(t.month()),
         t.day(),
@@ -137,9 +133,9 @@ pub(crate) fn relative(t: OffsetDateTime, now: OffsetDateTime) -> String {
     }
 }
 
-/// A time for a human: `2026-01-08 00:00:00 UTC (in 6 d 23 h)`.
+/// A time for a human: `2026-01-08T00:00:00Z (in 6 d 23 h)`.
 pub(crate) fn when(t: OffsetDateTime, now: OffsetDateTime) -> String {
-    format!("{} ({})", utc(t), relative(t, now))
+    format!("{} ({})", rfc3339(t), relative(t, now))
 }
 
 /// A time for a script: `{"unix": …, "utc": "…Z", "relative": "in …", "seconds_from_now": …}`.
