@@ -297,8 +297,12 @@ pub enum IssueError {
         /// `exp`.
         exp: OffsetDateTime,
     },
-    /// Custom claims repeat a registered name, which would put it in the payload twice.
-    #[error("the claims contain `{name}` twice: a custom claim must not reuse a registered name")]
+    /// A custom claim uses a registered name (`sub`, `email`, `iat`, `exp`, `nbf`, `iss`, `aud`,
+    /// `jti`), whether or not that claim is also set: set the field of [`Claims`](crate::Claims)
+    /// instead.
+    #[error(
+        "the custom claims contain `{name}`, a registered claim: set the `Claims` field instead"
+    )]
     DuplicateClaim {
         /// The repeated name.
         name: String,

@@ -5,7 +5,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 
-use crate::claims::{Audience, Claims};
+use crate::claims::{Audience, Claims, REGISTERED};
 use crate::clock::{Clock, SystemClock};
 use crate::error::{IssueError, TokenPart, VerifyError};
 use crate::jws::object::Object;
@@ -235,6 +235,15 @@ impl Issuer {
                 iat,
                 exp: claims.exp,
             });
+        }
+        // A custom claim with a registered name is refused even when the field it shadows is
+        // unset: a custom `"nbf": "soon"` would otherwise be signed, and refused by every verifier.
+        if let Ok(serde_json::Value::Object(custom)) = serde_json::to_value(&claims.custom)
+            && let Some(name) = custom
+                .keys()
+                .find(|name| REGISTERED.contains(&name.as_str()))
+        {
+            return Err(IssueError::DuplicateClaim { name: name.clone() });
         }
         let payload = serialize(claims)?;
         match Object::parse(&payload, TokenPart::Payload) {

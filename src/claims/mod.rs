@@ -9,6 +9,9 @@ use time::OffsetDateTime;
 
 pub use audience::Audience;
 
+/// The claims [`Claims`] has fields for: custom claims may not use these names.
+pub(crate) const REGISTERED: [&str; 8] = ["sub", "email", "iat", "exp", "nbf", "iss", "aud", "jti"];
+
 /// The claims of a token: the registered ones the product uses, plus custom claims `C`.
 ///
 /// `C` defaults to `()`, which ignores unknown claims when verifying and adds none when issuing.

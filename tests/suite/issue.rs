@@ -139,6 +139,18 @@ fn a_custom_claim_may_not_shadow_a_registered_one() {
         issuer().issue_claims(&claims),
         Err(IssueError::DuplicateClaim { name: "exp".into() })
     );
+    // Also when the registered claim it shadows is unset: a custom `nbf` or `jti` would be signed
+    // unchecked, and a verifier would then read it as the registered claim.
+    for name in ["nbf", "jti", "iss", "aud", "email"] {
+        let mut custom = serde_json::Map::new();
+        custom.insert(name.to_owned(), "soon".into());
+        let claims = issuer().claims_for("42").unwrap().with_custom(custom);
+        assert_eq!(
+            issuer().issue_claims(&claims),
+            Err(IssueError::DuplicateClaim { name: name.into() }),
+            "{name}"
+        );
+    }
 }
 
 #[test]
