@@ -414,6 +414,13 @@ pub(crate) const GENERATE_ADVICE: &str = "Generate a strong one with `openssl ra
 ///
 /// let weak = Secret::new("").unwrap_err();
 /// assert_eq!(weak.problems, [SecretProblem::Empty]);
+///
+/// // Words run together are still words, whatever their length.
+/// let weak = Secret::new("ThisIsMySuperSecretJwtSigningKeyForProductionUse2024").unwrap_err();
+/// assert!(matches!(
+///     weak.problems[..],
+///     [SecretProblem::Pattern { kind: "dictionary words", .. }]
+/// ));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -429,11 +436,17 @@ pub enum SecretProblem {
         /// The minimum.
         min: usize,
     },
-    /// It appears in a list of secrets published in code, tutorials or documentation.
-    #[error("it is a published secret ({list}); anyone can forge tokens with it")]
+    /// A well-known default from documentation, tutorials or templates, recognised through case
+    /// changes, quotes, whitespace, punctuation, Unicode look-alikes and a few appended digits.
+    #[error(
+        "it is a published secret ({name}, published in {published_in}); anyone can forge \
+         tokens with it"
+    )]
     Published {
-        /// Where it is published.
-        list: &'static str,
+        /// What it is.
+        name: &'static str,
+        /// Where it is published, for a maintainer to check.
+        published_in: &'static str,
     },
     /// Too little entropy for its length and alphabet.
     #[error(
@@ -452,20 +465,22 @@ pub enum SecretProblem {
         /// How many characters that alphabet has.
         alphabet_size: u16,
     },
-    /// Words: even drawn at random from a 7,776-word list, too few of them.
+    /// Made of patterns an attacker tries first (zxcvbn's dictionaries, keyboard walks,
+    /// sequences, repeats), so that it carries far less than its alphabet suggests.
     #[error(
-        "it reads as {words} words: even drawn at random from a 7,776-word list that is about \
-         {estimated_bits} bits; at least {required_bits} are needed"
+        "it is made of predictable patterns (mostly {kind}): about {estimated_bits} bits by \
+         zxcvbn's pattern estimate; at least {required_bits} are needed"
     )]
-    Passphrase {
-        /// How many words.
-        words: usize,
+    Pattern {
+        /// The kind of pattern that accounts for most of it: `"dictionary words"`,
+        /// `"keyboard walk"`, `"sequence"` or `"repetition"`.
+        kind: &'static str,
         /// The estimate.
         estimated_bits: u32,
         /// The minimum.
         required_bits: u32,
     },
-    /// A short pattern repeated, a run of one character, or a sequence like `abcd…`/`1234…`.
+    /// A part repeated, exactly or with small changes (a counter, one changed character).
     #[error("it is repetitive ({pattern})")]
     Repetitive {
         /// What repeats.
@@ -477,6 +492,30 @@ pub enum SecretProblem {
         /// What it looks like.
         kind: &'static str,
     },
+    /// A token, identifier or document pasted where the secret belongs.
+    #[error("it looks like a {kind}, not an HMAC secret")]
+    Structured {
+        /// What it looks like, such as `"JWT"`, `"JWE"`, `"UUID"`, `"JSON document"`, `"URL"`,
+        /// `"Authorization header value"` or `"bcrypt password hash"`.
+        kind: &'static str,
+    },
+    /// Hex or base64 whose decoded bytes are printable text: the coat adds no entropy, so the
+    /// text is judged, and these are its problems.
+    #[error("it is {encoding}-encoded text, and that text is weak: {}", join_problems(.problems))]
+    EncodedText {
+        /// `"hex"`, `"base64"` or `"base64url"`.
+        encoding: &'static str,
+        /// What is wrong with the decoded text.
+        problems: Vec<SecretProblem>,
+    },
+}
+
+fn join_problems(problems: &[SecretProblem]) -> String {
+    problems
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// How much of an attacker-chosen name or value (`alg`, `typ`, a claim name) an error keeps:

@@ -295,9 +295,11 @@ fn rule(problem: &SecretProblem) -> &'static str {
         SecretProblem::TooShort { .. } => "too_short",
         SecretProblem::Published { .. } => "published",
         SecretProblem::LowEntropy { .. } => "low_entropy",
-        SecretProblem::Passphrase { .. } => "passphrase",
+        SecretProblem::Pattern { .. } => "pattern",
         SecretProblem::Repetitive { .. } => "repetitive",
         SecretProblem::LooksLikeKey { .. } => "looks_like_key",
+        SecretProblem::Structured { .. } => "structured",
+        SecretProblem::EncodedText { .. } => "encoded_text",
         _ => "other",
     }
 }
@@ -313,12 +315,18 @@ fn fix(problem: &SecretProblem) -> &'static str {
              tokens your services accept"
         }
         SecretProblem::LowEntropy { .. }
-        | SecretProblem::Passphrase { .. }
+        | SecretProblem::Pattern { .. }
         | SecretProblem::Repetitive { .. } => {
             "use random bytes, not words or patterns: `jwt-auth secret generate`"
         }
         SecretProblem::LooksLikeKey { .. } => {
             "HS256 needs a shared random string, not a key file; generate one instead"
+        }
+        SecretProblem::Structured { .. } => {
+            "HS256 needs a shared random string, not a token or identifier; generate one instead"
+        }
+        SecretProblem::EncodedText { .. } => {
+            "encoding weak text does not make it random; generate a secret instead"
         }
         _ => "generate a new one with `jwt-auth secret generate`",
     }

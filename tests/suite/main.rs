@@ -19,5 +19,6 @@ mod payload;
 mod rfc7515;
 mod rotation;
 mod secret;
+mod secret_strength;
 mod signature;
 mod times;

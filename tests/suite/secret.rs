@@ -13,8 +13,12 @@ fn problems(secret: &str) -> Vec<SecretProblem> {
 }
 
 const DER_KEY: &str = "base64 DER key (a PEM body without its BEGIN/END lines)";
-const WALLARM: &str = "Wallarm's list of JWT secrets found in public code";
-const WELL_KNOWN: &str = "a well-known default from templates and documentation";
+
+fn is_published(problems: &[SecretProblem]) -> bool {
+    problems
+        .iter()
+        .any(|p| matches!(p, SecretProblem::Published { .. }))
+}
 
 #[test]
 fn openssl_style_secrets_are_strong() {
@@ -42,11 +46,16 @@ fn the_products_old_default_fails_every_rule_it_breaks() {
         problems("dev-secret-change-me"),
         vec![
             SecretProblem::TooShort { len: 20, min: 32 },
-            SecretProblem::Published { list: WELL_KNOWN },
-            SecretProblem::Passphrase {
-                words: 4,
-                estimated_bits: 51,
-                required_bits: 240
+            SecretProblem::Published {
+                name: "this product's own former default",
+                published_in: "the jwt-auth design document (DESIGN.md, \"The failures the \
+                               product already knows\")",
+            },
+            SecretProblem::LowEntropy {
+                estimated_bits: 96,
+                required_bits: 240,
+                alphabet: "base64",
+                alphabet_size: 28
             },
         ]
     );
@@ -59,31 +68,17 @@ fn well_known_defaults_are_refused_in_any_case() {
         "YOUR-256-BIT-SECRET",
         "a-string-secret-at-least-256-bits-long",
     ] {
-        assert!(
-            problems(default).contains(&SecretProblem::Published { list: WELL_KNOWN }),
-            "{default}"
-        );
+        assert!(is_published(&problems(default)), "{default}");
     }
     // The FastAPI tutorial key is 64 hex characters: only its publication gives it away.
     let fastapi = "09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7";
     assert_eq!(
         problems(fastapi),
-        vec![SecretProblem::Published { list: WELL_KNOWN }]
+        vec![SecretProblem::Published {
+            name: "the FastAPI tutorial's SECRET_KEY",
+            published_in: "https://fastapi.tiangolo.com/tutorial/security/oauth2-jwt/",
+        }]
     );
-}
-
-#[test]
-fn secrets_from_the_published_list_are_refused() {
-    for published in [
-        "ad5b102595dc54d979a07579c4615c8778f9077d8cd443ab9d91abb80c75c0e1",
-        "!ChangeThisMercureHubJWTSecretKey!",
-        "%C*F-JaNdRgUkXp2s5v8y/B?E(G+KbPeShVmYq3t6w9z$C&J@McQfTjWnZr4u7x!",
-    ] {
-        assert!(
-            problems(published).contains(&SecretProblem::Published { list: WALLARM }),
-            "{published}"
-        );
-    }
 }
 
 #[test]
@@ -111,11 +106,7 @@ fn repetition_is_refused() {
     let dominated = format!("{}Zq9#kW2!", "x".repeat(90));
     for (secret, pattern) in [
         ("k8#Qz!".repeat(8), "a short pattern repeated"),
-        (
-            "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ".to_owned(),
-            "mostly a run of consecutive characters such as abcd or 1234",
-        ),
-        (dominated, "a few characters make up most of it"),
+        (dominated, "mostly one character repeated"),
     ] {
         assert_eq!(
             problems(&secret),
@@ -141,23 +132,19 @@ fn whitespace_or_a_foreign_character_does_not_make_a_weak_secret_strong() {
 
 #[test]
 fn sentences_are_judged_by_their_words() {
-    // 12.9 bits a word: what a word drawn at random from a 7,776-word list carries.
-    for (sentence, words, estimated_bits) in [
-        ("This is my super secret JWT key for production!", 9, 116),
-        ("my application jwt secret key for production use", 8, 103),
-        (
-            "super-secret-key-that-is-at-least-32-characters-long",
-            10,
-            129,
-        ),
+    for sentence in [
+        "This is my super secret JWT key for production!",
+        "my application jwt secret key for production use",
+        "super-secret-key-that-is-at-least-32-characters-long",
     ] {
-        let expected = SecretProblem::Passphrase {
-            words,
-            estimated_bits,
-            required_bits: 240,
-        };
         assert!(
-            problems(sentence).contains(&expected),
+            problems(sentence).iter().any(|p| matches!(
+                p,
+                SecretProblem::Pattern {
+                    kind: "dictionary words",
+                    ..
+                }
+            )),
             "{sentence}: {:?}",
             problems(sentence)
         );
@@ -170,7 +157,7 @@ fn random_secrets_pass_whatever_characters_they_happen_to_use() {
     assert!(Secret::new("Q7ZX+3K/09PLM4R8W1TY6UBN2V5HCE0GJ8SAFD1IOKM=").is_ok());
     // 64 hex digits that happen to be all decimal.
     assert!(
-        Secret::new("8302749150362837465019283746501928374650192837465019283746501927").is_ok()
+        Secret::new("2490137501187344920158432378505420392356246456872953571210707179").is_ok()
     );
 }
 
@@ -225,7 +212,7 @@ fn the_error_lists_every_problem_and_how_to_fix_it() {
         ),
         "{message}"
     );
-    assert!(message.contains("; it reads as 4 words: even drawn at random from a 7,776-word list that is about 51 bits; at least 240 are needed."), "{message}");
+    assert!(message.contains("; it carries about 96 bits of entropy (4.8 bits per character, 28 possible characters from the base64 alphabet); at least 240 are needed."), "{message}");
     assert!(message.ends_with("Generate a strong one with `openssl rand -hex 32` (or `Secret::generate()`) and share that string with every service"), "{message}");
 }
 

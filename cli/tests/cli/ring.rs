@@ -77,7 +77,7 @@ fn secret_check_checks_every_fallback_and_names_each_by_entry() {
         .iter()
         .map(|p| p["rule"].as_str().unwrap())
         .collect();
-    assert_eq!(rules, ["too_short", "published", "passphrase"]);
+    assert_eq!(rules, ["too_short", "published", "low_entropy"]);
     out.assert_hides(weak).assert_hides(&old_hex);
 
     // A secret on standard input is a copy being compared: the environment's fallbacks are not.

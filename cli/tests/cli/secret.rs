@@ -62,7 +62,7 @@ fn secret_check_lists_every_failed_rule_with_its_fix() {
     );
     assert!(err.contains("  - it is 20 bytes; HS256 needs at least 32\n    fix: use at least 32"));
     assert!(err.contains("  - it is a published secret"));
-    assert!(err.contains("  - it reads as 4 words: even drawn at random from a 7,776-word list"));
+    assert!(err.contains("  - it carries about 96 bits of entropy"));
     assert_eq!(err.matches("    fix: ").count(), 3);
     assert!(err.contains("next step: generate a new secret with `jwt-auth secret generate`"));
     out.assert_hides(weak);
@@ -82,7 +82,7 @@ fn secret_check_lists_every_failed_rule_with_its_fix() {
         .iter()
         .map(|p| p["rule"].as_str().unwrap())
         .collect();
-    assert_eq!(rules, ["too_short", "published", "passphrase"]);
+    assert_eq!(rules, ["too_short", "published", "low_entropy"]);
     assert!(json["problems"][0]["fix"].is_string());
     out.assert_hides(weak);
 }
