@@ -50,6 +50,8 @@
 //! [`Secret`] is made, so other code in the process that uses `jsonwebtoken` never meets its
 //! "no `CryptoProvider`" panic.
 
+#[doc(hidden)]
+pub mod __private;
 mod claims;
 mod clock;
 mod config;

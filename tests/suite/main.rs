@@ -22,3 +22,4 @@ mod secret;
 mod secret_strength;
 mod signature;
 mod times;
+mod wycheproof;
