@@ -1,11 +1,11 @@
 //! An actix-web 4 service that authenticates with `jwt-auth`: `POST /login` issues tokens,
 //! `GET /me` requires one, `GET /hello` takes one optionally, `GET /health` is public.
 //!
-//! [`auth`] holds the extractors; [`app`] the routes, CORS, body limit and request timeout;
-//! [`server`] the server, with its header-read timeout. The framework-neutral parts (settings,
-//! accounts, login rate limit, payloads) are in `example_common`.
-
-pub mod auth;
+//! Authentication is `jwt-auth`'s own actix-web integration (feature `actix-web`): the handlers
+//! take `jwt_auth::actix_web::Authenticated` or `MaybeAuthenticated`, and [`app`] logs each
+//! rejection's cause. [`app`] has the routes, CORS, body limit and request timeout; [`server`]
+//! the server, with its header-read timeout. The framework-neutral parts (settings, accounts,
+//! login rate limit, payloads) are in `example_common`.
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
@@ -19,8 +19,8 @@ use actix_web::middleware::{Next, from_fn};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use example_common::api::{BODY_LIMIT, Greeting, HEALTHY, MeResponse};
 use example_common::{Backend, LoginError, LoginRequest, Settings};
-
-pub use auth::{AuthRejection, Authenticated, MaybeAuthenticated};
+use jwt_auth::AuthError;
+use jwt_auth::actix_web::{Authenticated, MaybeAuthenticated};
 
 /// The whole service, for `settings`: what [`server`] runs in each worker.
 pub fn app(
@@ -41,6 +41,7 @@ pub fn app(
         .app_data(verifier)
         .app_data(web::JsonConfig::default().limit(BODY_LIMIT))
         .app_data(RequestTimeout(settings.request_timeout))
+        .wrap(from_fn(log_rejection))
         .wrap(from_fn(time_out))
         // Wraps every route, so that rejections carry CORS headers too and a browser app can
         // read them.
@@ -99,6 +100,19 @@ pub fn server(
         tracing::info!("listening on http://{address}");
     }
     Ok(server.run())
+}
+
+/// Logs why a request was not authenticated: the rejection carries its [`AuthError`] in the
+/// response's extensions. The client only gets the generic RFC 6750 description.
+async fn log_rejection(
+    request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let response = next.call(request).await?;
+    if let Some(err) = response.response().extensions().get::<AuthError>() {
+        example_common::log_rejection(err);
+    }
+    Ok(response)
 }
 
 /// How long a request may take once its headers are in, body included.

@@ -1,11 +1,11 @@
 //! An axum 0.8 service that authenticates with `jwt-auth`: `POST /login` issues tokens,
 //! `GET /me` requires one, `GET /hello` takes one optionally, `GET /health` is public.
 //!
-//! [`auth`] holds the extractors; [`app`] the routes, CORS, body limit and request timeout;
-//! [`serve`] the server, with its header-read timeout. The framework-neutral parts (settings,
-//! accounts, login rate limit, payloads) are in `example_common`.
-
-pub mod auth;
+//! Authentication is `jwt-auth`'s own axum integration (feature `axum`): the handlers take
+//! `jwt_auth::axum::Authenticated`, and [`app`] logs each rejection's cause. [`app`] has the
+//! routes, CORS, body limit and request timeout; [`serve`] the server, with its header-read
+//! timeout. The framework-neutral parts (settings, accounts, login rate limit, payloads) are in
+//! `example_common`.
 
 use std::net::SocketAddr;
 use std::pin::pin;
@@ -16,6 +16,7 @@ use axum::body::Body;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRef, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::map_response;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -26,13 +27,12 @@ use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
-use jwt_auth::Verifier;
+use jwt_auth::axum::Authenticated;
+use jwt_auth::{AuthError, Verifier};
 use tokio::net::TcpListener;
 use tower::ServiceExt as _;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::timeout::TimeoutLayer;
-
-pub use auth::{AuthRejection, Authenticated};
 
 /// The handlers' shared state.
 #[derive(Debug, Clone)]
@@ -41,7 +41,7 @@ pub struct AppState {
     pub backend: Arc<Backend>,
 }
 
-/// What [`Authenticated`] needs from the state.
+/// What `Authenticated` needs from the state.
 impl FromRef<AppState> for Verifier {
     fn from_ref(state: &AppState) -> Self {
         state.backend.verifier.clone()
@@ -58,6 +58,7 @@ pub fn app(backend: Arc<Backend>, settings: &Settings) -> Router {
         .route("/health", get(health))
         .with_state(AppState { backend })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(map_response(log_rejection))
         // The handler's whole time, body reading included: a client that declares a body and
         // never sends it gets a 408 instead of holding the connection.
         .layer(TimeoutLayer::with_status_code(
@@ -128,6 +129,15 @@ pub async fn serve(
         });
     }
     graceful.shutdown().await;
+}
+
+/// Logs why a request was not authenticated: the rejection carries its [`AuthError`] in the
+/// response's extensions. The client only gets the generic RFC 6750 description.
+async fn log_rejection(response: Response) -> Response {
+    if let Some(err) = response.extensions().get::<AuthError>() {
+        example_common::log_rejection(err);
+    }
+    response
 }
 
 /// CORS for exactly `origins` (never `*`), for bearer-token calls: no cookies, so no
