@@ -59,6 +59,8 @@ mod crypto;
 pub mod dangerous;
 mod error;
 mod http;
+#[cfg(any(feature = "tower", feature = "axum", feature = "actix-web"))]
+mod integration;
 mod issuer;
 mod jws;
 mod key;
@@ -71,6 +73,12 @@ pub use error::{
     ConfigError, IssueError, KeyRingError, SecretProblem, TokenPart, VerifyError, WeakSecret,
 };
 pub use http::{AuthError, Authorization, BearerError, bearer_token};
+#[cfg(feature = "actix-web")]
+pub use integration::actix_web;
+#[cfg(feature = "axum")]
+pub use integration::axum;
+#[cfg(feature = "tower")]
+pub use integration::tower;
 pub use issuer::{DEFAULT_TTL, Issuer};
 pub use key::{Fingerprint, KeyRing, Secret};
 pub use secrecy::{ExposeSecret, SecretString};

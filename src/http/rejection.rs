@@ -37,6 +37,14 @@ pub enum AuthError {
     /// The token was rejected.
     #[error("token rejected: {0}")]
     Token(#[from] VerifyError),
+    /// The token is valid but does not grant what the resource requires (a role it lacks, or
+    /// custom claims of another shape): 403 `insufficient_scope`, so a front end that signs the
+    /// user out on 401 does not. Built with [`AuthError::insufficient_scope`].
+    #[error("the token does not grant access: {reason}")]
+    InsufficientScope {
+        /// Why, for logs (the client is told only `insufficient_scope`).
+        reason: String,
+    },
 }
 
 /// The RFC 6750 §3.1 answer a rejection gets.
@@ -48,6 +56,8 @@ enum Challenge {
     InvalidRequest,
     /// A token that did not verify, whatever the precise cause.
     InvalidToken,
+    /// A valid token that does not grant access to the resource (RFC 6750 §3.1).
+    InsufficientScope,
 }
 
 impl Challenge {
@@ -55,6 +65,7 @@ impl Challenge {
         match self {
             Self::InvalidRequest => StatusCode::BAD_REQUEST,
             Self::NoCredentials | Self::InvalidToken => StatusCode::UNAUTHORIZED,
+            Self::InsufficientScope => StatusCode::FORBIDDEN,
         }
     }
 
@@ -63,6 +74,7 @@ impl Challenge {
             Self::NoCredentials => None,
             Self::InvalidRequest => Some("invalid_request"),
             Self::InvalidToken => Some("invalid_token"),
+            Self::InsufficientScope => Some("insufficient_scope"),
         }
     }
 
@@ -72,6 +84,9 @@ impl Challenge {
             Self::NoCredentials => None,
             Self::InvalidRequest => Some("The Authorization header is malformed"),
             Self::InvalidToken => Some("The access token is invalid or has expired"),
+            Self::InsufficientScope => {
+                Some("The access token does not grant access to this resource")
+            }
         }
     }
 
@@ -95,10 +110,33 @@ impl AuthError {
             }
             Self::Bearer(_) => Challenge::InvalidRequest,
             Self::Token(_) => Challenge::InvalidToken,
+            Self::InsufficientScope { .. } => Challenge::InsufficientScope,
         }
     }
 
-    /// The status RFC 6750 §3.1 prescribes: 400 for a malformed request, 401 otherwise.
+    /// The rejection for a valid token that does not grant what the resource requires: 403 with
+    /// `WWW-Authenticate: Bearer error="insufficient_scope"`. `reason` is for logs only.
+    ///
+    /// ```
+    /// use http::StatusCode;
+    /// use jwt_auth::AuthError;
+    ///
+    /// let rejection = AuthError::insufficient_scope("role `admin` required");
+    /// assert_eq!(rejection.status_code(), StatusCode::FORBIDDEN);
+    /// assert_eq!(
+    ///     rejection.www_authenticate(),
+    ///     r#"Bearer error="insufficient_scope", error_description="The access token does not grant access to this resource""#
+    /// );
+    /// assert_eq!(rejection.to_string(), "the token does not grant access: role `admin` required");
+    /// ```
+    pub fn insufficient_scope(reason: impl Into<String>) -> Self {
+        Self::InsufficientScope {
+            reason: reason.into(),
+        }
+    }
+
+    /// The status RFC 6750 §3.1 prescribes: 400 for a malformed request, 403 for a token that
+    /// does not grant access, 401 otherwise.
     ///
     /// ```
     /// use http::StatusCode;

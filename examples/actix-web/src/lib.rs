@@ -1,27 +1,31 @@
 //! An actix-web 4 service that authenticates with `jwt-auth`: `POST /login` issues tokens,
 //! `GET /me` requires one, `GET /hello` takes one optionally, `GET /health` is public.
 //!
-//! [`auth`] holds the extractors; [`app`] the routes, CORS and body limit. The framework-neutral
-//! parts (settings, accounts, login rate limit, payloads) are in `example_common`.
-
-pub mod auth;
+//! Authentication is `jwt-auth`'s own actix-web integration (feature `actix-web`): the handlers
+//! take `jwt_auth::actix_web::Authenticated` or `MaybeAuthenticated`, and [`app`] logs each
+//! rejection's cause. [`app`] has the routes, CORS, body limit and request timeout; [`server`]
+//! the server, with its header-read timeout. The framework-neutral parts (settings, accounts,
+//! login rate limit, payloads) are in `example_common`.
 
 use std::net::{IpAddr, Ipv4Addr};
+use std::time::Duration;
 
 use actix_cors::Cors;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::http::{Method, StatusCode, header};
-use actix_web::{App, HttpRequest, HttpResponse, web};
+use actix_web::error::InternalError;
+use actix_web::http::{KeepAlive, Method, StatusCode, header};
+use actix_web::middleware::{Next, from_fn};
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use example_common::api::{BODY_LIMIT, Greeting, HEALTHY, MeResponse};
-use example_common::{Backend, LoginError, LoginRequest};
+use example_common::{Backend, LoginError, LoginRequest, Settings};
+use jwt_auth::AuthError;
+use jwt_auth::actix_web::{Authenticated, MaybeAuthenticated};
 
-pub use auth::{AuthRejection, Authenticated, MaybeAuthenticated};
-
-/// The whole service, for `HttpServer::new(move || app(backend.clone(), &origins))`.
+/// The whole service, for `settings`: what [`server`] runs in each worker.
 pub fn app(
     backend: web::Data<Backend>,
-    cors_allowed_origins: &[String],
+    settings: &Settings,
 ) -> App<
     impl ServiceFactory<
         ServiceRequest,
@@ -36,13 +40,106 @@ pub fn app(
         .app_data(backend)
         .app_data(verifier)
         .app_data(web::JsonConfig::default().limit(BODY_LIMIT))
+        .app_data(RequestTimeout(settings.request_timeout))
+        .wrap(from_fn(log_rejection))
+        .wrap(from_fn(time_out))
         // Wraps every route, so that rejections carry CORS headers too and a browser app can
         // read them.
-        .wrap(cors(cors_allowed_origins))
-        .route("/login", web::post().to(login))
-        .route("/me", web::get().to(me))
-        .route("/hello", web::get().to(hello))
-        .route("/health", web::get().to(health))
+        .wrap(cors(&settings.cors_allowed_origins))
+        // HEAD wherever GET (as axum does), and 405 with `Allow` for another method on a known
+        // path: actix-web's default would be a 404.
+        .service(
+            web::resource("/login")
+                .route(web::post().to(login))
+                .default_service(web::to(|| async { not_allowed("POST") })),
+        )
+        .service(
+            readable("/me")
+                .route(web::get().to(me))
+                .route(web::head().to(me)),
+        )
+        .service(
+            readable("/hello")
+                .route(web::get().to(hello))
+                .route(web::head().to(hello)),
+        )
+        .service(
+            readable("/health")
+                .route(web::get().to(health))
+                .route(web::head().to(health)),
+        )
+}
+
+/// A resource answered by `GET` and `HEAD` only.
+fn readable(path: &str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(|| async { not_allowed("GET,HEAD") }))
+}
+
+fn not_allowed(allow: &'static str) -> HttpResponse {
+    HttpResponse::MethodNotAllowed()
+        .insert_header((header::ALLOW, allow))
+        .finish()
+}
+
+/// The server for `settings`, bound to 127.0.0.1. A client gets `request_timeout` to send its
+/// request headers (then a 408), and [`app`]'s timeout covers the rest.
+///
+/// # Errors
+/// When the port cannot be bound.
+pub fn server(
+    backend: web::Data<Backend>,
+    settings: &Settings,
+) -> std::io::Result<actix_web::dev::Server> {
+    let worker_settings = settings.clone();
+    let server = HttpServer::new(move || app(backend.clone(), &worker_settings))
+        .client_request_timeout(settings.request_timeout)
+        .client_disconnect_timeout(Duration::from_secs(1))
+        .keep_alive(KeepAlive::Timeout(settings.request_timeout))
+        .bind((Ipv4Addr::LOCALHOST, settings.port))?;
+    for address in server.addrs() {
+        tracing::info!("listening on http://{address}");
+    }
+    Ok(server.run())
+}
+
+/// Logs why a request was not authenticated: the rejection carries its [`AuthError`] in the
+/// response's extensions. The client only gets the generic RFC 6750 description.
+async fn log_rejection(
+    request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let response = next.call(request).await?;
+    if let Some(err) = response.response().extensions().get::<AuthError>() {
+        example_common::log_rejection(err);
+    }
+    Ok(response)
+}
+
+/// How long a request may take once its headers are in, body included.
+#[derive(Debug, Clone, Copy)]
+struct RequestTimeout(Duration);
+
+/// Answers 408 when the request is not answered within its [`RequestTimeout`]: a client that
+/// declares a body and never sends it would otherwise hold the connection for as long as it
+/// likes, since actix-web's own timeouts stop once the headers are read.
+async fn time_out(
+    request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let timeout = request
+        .app_data::<RequestTimeout>()
+        .map_or(Duration::from_secs(10), |timeout| timeout.0);
+    // An error, not a response: building a response needs the request, which the routes below
+    // must own alone.
+    actix_web::rt::time::timeout(timeout, next.call(request))
+        .await
+        .unwrap_or_else(|_| {
+            Err(InternalError::from_response(
+                "request timed out",
+                HttpResponse::RequestTimeout().finish(),
+            )
+            .into())
+        })
 }
 
 /// CORS for exactly `origins` (never `*`), for bearer-token calls: no cookies, so no

@@ -1,11 +1,10 @@
-//! Runs the actix-web example service on `127.0.0.1:$PORT`; see `example_common::config` for the
-//! environment it reads.
+//! Runs the actix-web example service on `127.0.0.1:$PORT`; see the README for the environment
+//! it reads.
 
-use std::net::Ipv4Addr;
 use std::process::ExitCode;
 
-use actix_web::{HttpServer, web};
-use jwt_auth_actix_web_example::app;
+use actix_web::web;
+use jwt_auth_actix_web_example::server;
 
 #[actix_web::main]
 async fn main() -> ExitCode {
@@ -13,22 +12,15 @@ async fn main() -> ExitCode {
         Ok(started) => started,
         Err(exit_code) => return exit_code,
     };
-    let backend = web::Data::new(backend);
-    let origins = settings.cors_allowed_origins.clone();
-
     // actix-web stops gracefully on Ctrl-C and SIGTERM by itself.
-    let server = HttpServer::new(move || app(backend.clone(), &origins));
-    let server = match server.bind((Ipv4Addr::LOCALHOST, settings.port)) {
+    let server = match server(web::Data::new(backend), &settings) {
         Ok(server) => server,
         Err(err) => {
             eprintln!("error: cannot listen on 127.0.0.1:{}: {err}", settings.port);
             return ExitCode::FAILURE;
         }
     };
-    for address in server.addrs() {
-        tracing::info!("listening on http://{address}");
-    }
-    match server.run().await {
+    match server.await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err}");

@@ -3,13 +3,13 @@
 
 use actix_web::http::Method;
 use actix_web::{test, web};
-use example_common::testing::{Client, PEER};
 use example_common::{AccountStore, Backend, Settings};
+use example_conformance::{Client, PEER};
 use http::{Request, Response, StatusCode};
 
 struct ActixClient {
     backend: web::Data<Backend>,
-    cors_allowed_origins: Vec<String>,
+    settings: Settings,
 }
 
 impl Client for ActixClient {
@@ -19,14 +19,14 @@ impl Client for ActixClient {
         let backend = Backend::new(settings, AccountStore::with_demo_account().unwrap());
         Self {
             backend: web::Data::new(backend),
-            cors_allowed_origins: settings.cors_allowed_origins.clone(),
+            settings: settings.clone(),
         }
     }
 
     async fn send(&self, request: Request<String>) -> Response<String> {
         // The app is rebuilt for each request, as each server worker builds its own; the state,
         // rate limiter included, is shared through `web::Data` as it is when serving.
-        let app = jwt_auth_actix_web_example::app(self.backend.clone(), &self.cors_allowed_origins);
+        let app = jwt_auth_actix_web_example::app(self.backend.clone(), &self.settings);
         let app = test::init_service(app).await;
         let (parts, body) = request.into_parts();
         let mut actix_request = test::TestRequest::default()
@@ -49,9 +49,9 @@ impl Client for ActixClient {
     }
 }
 
-example_common::conformance_tests!(
+example_conformance::conformance_tests!(
     #[actix_web::test]
     ActixClient
 );
 
-example_common::process_tests!(env!("CARGO_BIN_EXE_jwt-auth-actix-web-example"));
+example_conformance::process_tests!(env!("CARGO_BIN_EXE_jwt-auth-actix-web-example"));

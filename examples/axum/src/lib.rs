@@ -1,27 +1,38 @@
 //! An axum 0.8 service that authenticates with `jwt-auth`: `POST /login` issues tokens,
 //! `GET /me` requires one, `GET /hello` takes one optionally, `GET /health` is public.
 //!
-//! [`auth`] holds the extractors; [`app`] the routes, CORS and body limit. The framework-neutral
-//! parts (settings, accounts, login rate limit, payloads) are in `example_common`.
-
-pub mod auth;
+//! Authentication is `jwt-auth`'s own axum integration (feature `axum`): the handlers take
+//! `jwt_auth::axum::Authenticated`, and [`app`] logs each rejection's cause. [`app`] has the
+//! routes, CORS, body limit and request timeout; [`serve`] the server, with its header-read
+//! timeout. The framework-neutral parts (settings, accounts, login rate limit, payloads) are in
+//! `example_common`.
 
 use std::net::SocketAddr;
+use std::pin::pin;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::body::Body;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRef, State};
-use axum::http::{HeaderValue, Method, header};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRef, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::map_response;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use example_common::api::{BODY_LIMIT, Greeting, HEALTHY, Health, MeResponse};
-use example_common::{Backend, LoginError, LoginRequest};
-use jwt_auth::Verifier;
+use example_common::{Backend, LoginError, LoginRequest, Settings};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use jwt_auth::axum::Authenticated;
+use jwt_auth::{AuthError, Verifier};
+use tokio::net::TcpListener;
+use tower::ServiceExt as _;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-
-pub use auth::{AuthRejection, Authenticated};
+use tower_http::timeout::TimeoutLayer;
 
 /// The handlers' shared state.
 #[derive(Debug, Clone)]
@@ -30,26 +41,103 @@ pub struct AppState {
     pub backend: Arc<Backend>,
 }
 
-/// What [`Authenticated`] needs from the state.
+/// What `Authenticated` needs from the state.
 impl FromRef<AppState> for Verifier {
     fn from_ref(state: &AppState) -> Self {
         state.backend.verifier.clone()
     }
 }
 
-/// The whole service. Serve it with
-/// `into_make_service_with_connect_info::<SocketAddr>()`: the login rate limit is per client
-/// address.
-pub fn app(backend: Arc<Backend>, cors_allowed_origins: &[String]) -> Router {
-    Router::new()
+/// The whole service, for `settings`. Serve it with [`serve`], which gives each request the
+/// client's [`ConnectInfo`]: the login rate limit is per client address.
+pub fn app(backend: Arc<Backend>, settings: &Settings) -> Router {
+    let api = Router::new()
         .route("/login", post(login))
         .route("/me", get(me))
         .route("/hello", get(hello))
         .route("/health", get(health))
         .with_state(AppState { backend })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        // Outermost, so that rejections carry CORS headers too and a browser app can read them.
-        .layer(cors(cors_allowed_origins))
+        .layer(map_response(log_rejection))
+        // The handler's whole time, body reading included: a client that declares a body and
+        // never sends it gets a 408 instead of holding the connection.
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            settings.request_timeout,
+        ));
+    // Outermost, so that rejections carry CORS headers too and a browser app can read them.
+    let with_cors = api.clone().layer(cors(&settings.cors_allowed_origins));
+    // tower-http answers every OPTIONS request as a preflight, on any path; a plain OPTIONS (no
+    // `Access-Control-Request-Method`) goes to the routes instead, which answer it as actix-web
+    // does: 405 on a known path, 404 elsewhere.
+    Router::new().fallback_service(tower::service_fn(move |request: Request| {
+        let is_preflight = request.method() == Method::OPTIONS
+            && request
+                .headers()
+                .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+        let router = if is_preflight || request.method() != Method::OPTIONS {
+            with_cors.clone()
+        } else {
+            api.clone()
+        };
+        router.oneshot(request)
+    }))
+}
+
+/// Serves `app` on `listener` over HTTP/1.1 until `shutdown` resolves, then lets in-flight
+/// requests finish. A client gets `request_timeout` to send its request headers (then the
+/// connection is closed), and [`app`]'s timeout covers the rest.
+///
+/// Not `axum::serve`: it offers no header-read timeout, so a client that opens connections and
+/// sends nothing would hold each one forever.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    request_timeout: Duration,
+    shutdown: impl Future<Output = ()>,
+) {
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = pin!(shutdown);
+    loop {
+        let (stream, client) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(err) => {
+                    // Out of file descriptors, typically: wait rather than spin.
+                    tracing::warn!(error = %err, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let service = app
+            .clone()
+            .map_request(move |mut request: Request<Incoming>| {
+                request.extensions_mut().insert(ConnectInfo(client));
+                request.map(Body::new)
+            });
+        let connection = http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(request_timeout)
+            .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(err) = connection.await {
+                tracing::debug!(error = %err, "connection ended with an error");
+            }
+        });
+    }
+    graceful.shutdown().await;
+}
+
+/// Logs why a request was not authenticated: the rejection carries its [`AuthError`] in the
+/// response's extensions. The client only gets the generic RFC 6750 description.
+async fn log_rejection(response: Response) -> Response {
+    if let Some(err) = response.extensions().get::<AuthError>() {
+        example_common::log_rejection(err);
+    }
+    response
 }
 
 /// CORS for exactly `origins` (never `*`), for bearer-token calls: no cookies, so no

@@ -1,11 +1,11 @@
-//! Runs the axum example service on `127.0.0.1:$PORT`; see `example_common::config` for the
-//! environment it reads.
+//! Runs the axum example service on `127.0.0.1:$PORT`; see the README for the environment it
+//! reads.
 
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::Ipv4Addr;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use jwt_auth_axum_example::app;
+use jwt_auth_axum_example::{app, serve};
 use tokio::net::TcpListener;
 
 #[tokio::main]
@@ -14,7 +14,7 @@ async fn main() -> ExitCode {
         Ok(started) => started,
         Err(exit_code) => return exit_code,
     };
-    let app = app(Arc::new(backend), &settings.cors_allowed_origins);
+    let app = app(Arc::new(backend), &settings);
 
     let listener = match TcpListener::bind((Ipv4Addr::LOCALHOST, settings.port)).await {
         Ok(listener) => listener,
@@ -26,17 +26,8 @@ async fn main() -> ExitCode {
     if let Ok(address) = listener.local_addr() {
         tracing::info!("listening on http://{address}");
     }
-    let service = app.into_make_service_with_connect_info::<SocketAddr>();
-    match axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-    {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("error: {err}");
-            ExitCode::FAILURE
-        }
-    }
+    serve(listener, app, settings.request_timeout, shutdown_signal()).await;
+    ExitCode::SUCCESS
 }
 
 /// Resolves on Ctrl-C or SIGTERM, so in-flight requests finish before the process exits.

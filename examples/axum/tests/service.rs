@@ -7,8 +7,8 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::connect_info::MockConnectInfo;
 use axum::http::{Request, Response, StatusCode};
-use example_common::testing::{Client, PEER};
 use example_common::{AccountStore, Backend, Settings};
+use example_conformance::{Client, PEER};
 use tower::ServiceExt as _;
 
 struct AxumClient(Router);
@@ -18,8 +18,8 @@ impl Client for AxumClient {
 
     async fn start(settings: &Settings) -> Self {
         let backend = Backend::new(settings, AccountStore::with_demo_account().unwrap());
-        let app = jwt_auth_axum_example::app(Arc::new(backend), &settings.cors_allowed_origins);
-        // What `into_make_service_with_connect_info` provides when serving for real.
+        let app = jwt_auth_axum_example::app(Arc::new(backend), settings);
+        // What `serve` provides when serving for real.
         Self(app.layer(MockConnectInfo(PEER)))
     }
 
@@ -36,9 +36,9 @@ impl Client for AxumClient {
     }
 }
 
-example_common::conformance_tests!(
+example_conformance::conformance_tests!(
     #[tokio::test]
     AxumClient
 );
 
-example_common::process_tests!(env!("CARGO_BIN_EXE_jwt-auth-axum-example"));
+example_conformance::process_tests!(env!("CARGO_BIN_EXE_jwt-auth-axum-example"));

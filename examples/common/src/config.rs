@@ -7,13 +7,18 @@
 //! | `JWT_EXPIRES_MIN`, `JWT_LEEWAY_SECS` | token lifetime and clock tolerance | `10080`, `60` |
 //! | `CORS_ALLOWED_ORIGINS` | comma-separated origins, e.g. `https://app.example.com` | none |
 //! | `LOGIN_ATTEMPTS_PER_MINUTE` | `POST /login` requests allowed per client address | `5` |
+//! | `REQUEST_TIMEOUT_SECS` | how long a client may take to send a request's headers, and then to have it answered (body included), before it gets a 408 or the connection is closed | `10` |
 
 use std::ffi::OsString;
 use std::fmt;
 use std::num::NonZeroU32;
 use std::str::FromStr;
+use std::time::Duration;
 
-use jwt_auth::{AuthConfig, ConfigError, ExposeSecret, SECRET_VAR, Secret};
+use jwt_auth::{
+    AuthConfig, ConfigError, EXPIRES_MIN_VAR, LEEWAY_SECS_VAR, SECRET_FALLBACKS_VAR, SECRET_VAR,
+    Secret,
+};
 
 /// The variable holding the port.
 pub const PORT_VAR: &str = "PORT";
@@ -21,9 +26,18 @@ pub const PORT_VAR: &str = "PORT";
 pub const CORS_VAR: &str = "CORS_ALLOWED_ORIGINS";
 /// The variable holding the login rate limit.
 pub const LOGIN_RATE_VAR: &str = "LOGIN_ATTEMPTS_PER_MINUTE";
+/// The variable holding the request timeout, in seconds.
+pub const REQUEST_TIMEOUT_VAR: &str = "REQUEST_TIMEOUT_SECS";
 
 const DEFAULT_PORT: u16 = 3000;
 const DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE: NonZeroU32 = NonZeroU32::new(5).unwrap();
+/// Long enough for any client on a working network, short enough that a client which declares a
+/// body and never sends it cannot pin a connection.
+const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+const MAX_REQUEST_TIMEOUT_SECS: u64 = 300;
+
+/// The variables that configure a shared secret, meaningless with a generated one.
+const SECRET_SETTINGS: [&str; 3] = [SECRET_FALLBACKS_VAR, EXPIRES_MIN_VAR, LEEWAY_SECS_VAR];
 
 /// Where the signing secret came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +47,8 @@ pub enum SecretSource {
     /// Generated at start-up because `JWT_SECRET` was unset: tokens die with the process and no
     /// other service can verify them.
     Generated,
+    /// Given in code, through [`Settings::new`] (tests, or a service embedding the app).
+    Provided,
 }
 
 /// The service's configuration.
@@ -48,6 +64,9 @@ pub struct Settings {
     pub cors_allowed_origins: Vec<String>,
     /// `POST /login` requests allowed per client address per minute.
     pub login_attempts_per_minute: NonZeroU32,
+    /// How long a client may take to send a request's headers, and then to have the request
+    /// answered, body included.
+    pub request_timeout: Duration,
 }
 
 /// Why the service refuses to start. Each message names the variable and what it should hold.
@@ -67,6 +86,12 @@ pub enum StartupError {
         /// What it should hold.
         expected: &'static str,
     },
+    /// A `JWT_*` variable that only means something with a shared secret is set while
+    /// `JWT_SECRET` is not.
+    NeedsSecret {
+        /// The variable.
+        var: &'static str,
+    },
 }
 
 impl fmt::Display for StartupError {
@@ -81,6 +106,11 @@ impl fmt::Display for StartupError {
             } => {
                 write!(f, "{var}={value:?} is invalid: expected {expected}")
             }
+            Self::NeedsSecret { var } => write!(
+                f,
+                "{var} is set but {SECRET_VAR} is not: set {SECRET_VAR} to the secret the other \
+                 services share (generate one with `openssl rand -hex 32`), or unset {var}"
+            ),
         }
     }
 }
@@ -89,7 +119,7 @@ impl std::error::Error for StartupError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Auth(err) => Some(err),
-            Self::Accounts(_) | Self::Invalid { .. } => None,
+            Self::Accounts(_) | Self::Invalid { .. } | Self::NeedsSecret { .. } => None,
         }
     }
 }
@@ -101,6 +131,19 @@ impl From<ConfigError> for StartupError {
 }
 
 impl Settings {
+    /// Settings for `auth`, built in code: port 3000, no CORS origins, 5 login attempts a
+    /// minute, a 10-second request timeout. The fields are public, to change any of them.
+    pub fn new(auth: AuthConfig) -> Self {
+        Self {
+            port: DEFAULT_PORT,
+            auth,
+            secret_source: SecretSource::Provided,
+            cors_allowed_origins: Vec::new(),
+            login_attempts_per_minute: DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+        }
+    }
+
     /// Reads the process environment.
     ///
     /// # Errors
@@ -117,16 +160,16 @@ impl Settings {
         // Unset means "run out of the box": generate a strong secret for this process only.
         // Set but empty or weak is a mistake, and `AuthConfig` refuses it with its own message.
         let (auth, secret_source) = if lookup(SECRET_VAR).is_none() {
-            let (_, generated) = Secret::generate();
-            let generated = OsString::from(generated.expose_secret());
-            let lookup = |name: &str| {
-                if name == SECRET_VAR {
-                    Some(generated.clone())
-                } else {
-                    lookup(name)
-                }
-            };
-            (AuthConfig::from_lookup(lookup)?, SecretSource::Generated)
+            // Lifetime, leeway and fallbacks describe a secret shared with other services;
+            // with a generated one they are a sign that JWT_SECRET was forgotten.
+            if let Some(var) = SECRET_SETTINGS
+                .into_iter()
+                .find(|var| lookup(var).is_some())
+            {
+                return Err(StartupError::NeedsSecret { var });
+            }
+            let (secret, _) = Secret::generate();
+            (AuthConfig::new(&secret), SecretSource::Generated)
         } else {
             (AuthConfig::from_lookup(&lookup)?, SecretSource::Environment)
         };
@@ -146,12 +189,27 @@ impl Settings {
             DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE,
             "a whole number of requests, at least 1",
         )?;
+        let timeout_expected = "a whole number of seconds from 1 to 300";
+        let request_timeout = number(
+            &lookup,
+            REQUEST_TIMEOUT_VAR,
+            DEFAULT_REQUEST_TIMEOUT.as_secs(),
+            timeout_expected,
+        )?;
+        if !(1..=MAX_REQUEST_TIMEOUT_SECS).contains(&request_timeout) {
+            return Err(StartupError::Invalid {
+                var: REQUEST_TIMEOUT_VAR,
+                value: request_timeout.to_string(),
+                expected: timeout_expected,
+            });
+        }
         Ok(Self {
             port,
             auth,
             secret_source,
             cors_allowed_origins,
             login_attempts_per_minute,
+            request_timeout: Duration::from_secs(request_timeout),
         })
     }
 
@@ -163,6 +221,7 @@ impl Settings {
             SecretSource::Environment => {
                 tracing::info!(%fingerprint, "JWT secret read from {SECRET_VAR}");
             }
+            SecretSource::Provided => tracing::info!(%fingerprint, "JWT secret provided in code"),
             SecretSource::Generated => tracing::warn!(
                 %fingerprint,
                 "{SECRET_VAR} is not set: generated a random secret for this process. Tokens \
@@ -257,6 +316,7 @@ mod tests {
         assert_eq!(settings.secret_source, SecretSource::Generated);
         assert!(settings.cors_allowed_origins.is_empty());
         assert_eq!(settings.login_attempts_per_minute.get(), 5);
+        assert_eq!(settings.request_timeout, DEFAULT_REQUEST_TIMEOUT);
     }
 
     #[test]
@@ -277,17 +337,60 @@ mod tests {
     }
 
     #[test]
+    fn a_set_secret_is_read_from_the_environment() {
+        let shared = "ec67705a52ace3b4b1f8a22055baa064e8a12889e724bace163bf8e987ee63b4";
+        let settings = settings(&[("JWT_SECRET", shared), ("JWT_EXPIRES_MIN", "60")]).unwrap();
+        assert_eq!(settings.secret_source, SecretSource::Environment);
+        assert_eq!(
+            settings.auth.fingerprint(),
+            Secret::new(shared).unwrap().fingerprint()
+        );
+        assert_eq!(settings.auth.issuer().ttl(), time::Duration::hours(1));
+    }
+
+    #[test]
+    fn secret_settings_without_a_secret_are_refused() {
+        for var in ["JWT_EXPIRES_MIN", "JWT_LEEWAY_SECS", "JWT_SECRET_FALLBACKS"] {
+            let err = settings(&[(var, "60")]).unwrap_err();
+            assert!(
+                matches!(err, StartupError::NeedsSecret { var: found } if found == var),
+                "{var}: {err}"
+            );
+            assert!(err.to_string().starts_with(&format!(
+                "{var} is set but JWT_SECRET is not: set JWT_SECRET"
+            )));
+        }
+    }
+
+    #[test]
+    fn request_timeout_is_bounded() {
+        assert_eq!(
+            settings(&[("REQUEST_TIMEOUT_SECS", "3")])
+                .unwrap()
+                .request_timeout,
+            Duration::from_secs(3)
+        );
+        for bad in ["0", "301", "-1", "soon"] {
+            assert!(
+                matches!(
+                    settings(&[("REQUEST_TIMEOUT_SECS", bad)]),
+                    Err(StartupError::Invalid {
+                        var: REQUEST_TIMEOUT_VAR,
+                        ..
+                    })
+                ),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
     fn origins_are_explicit() {
-        let (_, secret) = Secret::generate();
-        let ok = settings(&[
-            ("JWT_SECRET", secret.expose_secret()),
-            (
-                "CORS_ALLOWED_ORIGINS",
-                " https://app.example.com, http://localhost:5173 ,",
-            ),
-        ])
+        let ok = settings(&[(
+            "CORS_ALLOWED_ORIGINS",
+            " https://app.example.com, http://localhost:5173 ,",
+        )])
         .unwrap();
-        assert_eq!(ok.secret_source, SecretSource::Environment);
         assert_eq!(
             ok.cors_allowed_origins,
             ["https://app.example.com", "http://localhost:5173"]
@@ -299,10 +402,7 @@ mod tests {
             "https://a.com/path",
             "null",
         ] {
-            let err = settings(&[
-                ("JWT_SECRET", secret.expose_secret()),
-                ("CORS_ALLOWED_ORIGINS", bad),
-            ]);
+            let err = settings(&[("CORS_ALLOWED_ORIGINS", bad)]);
             assert!(
                 matches!(err, Err(StartupError::Invalid { var: CORS_VAR, .. })),
                 "{bad}"

@@ -8,7 +8,8 @@
 //! - [`api`]: payloads, the login flow, error responses, and rejection logging;
 //! - [`telemetry`]: the `tracing` subscriber.
 //!
-//! With the `testing` feature, [`testing`] holds the scenarios both services are tested against.
+//! Everything here runs in the services. The scenarios both are tested against are a crate of
+//! their own, `example-conformance` (`examples/conformance`), which only their tests depend on.
 
 use std::process::ExitCode;
 
@@ -17,8 +18,6 @@ pub mod api;
 pub mod config;
 pub mod limiter;
 pub mod telemetry;
-#[cfg(feature = "testing")]
-pub mod testing;
 
 pub use accounts::{AccountStore, DEMO_EMAIL, DEMO_PASSWORD, DEMO_USER_ID};
 pub use api::{Backend, LoginError, LoginRequest, log_rejection};

@@ -11,11 +11,16 @@ use std::time::{Duration, Instant};
 use http::{Response, StatusCode};
 use jwt_auth::{ConfigError, Secret};
 
-use super::{ALLOWED_ORIGIN, TestKit, header_str};
-use crate::accounts::{DEMO_EMAIL, DEMO_PASSWORD};
+use example_common::{DEMO_EMAIL, DEMO_PASSWORD};
+
+use super::{ALLOWED_ORIGIN, ROUTES, TestKit, header_str};
 
 /// How long a debug build may take to start listening, or to exit.
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long a test waits for a server that should have timed a client out after one second: far
+/// longer, so that only a server that holds the connection forever fails.
+const PATIENCE: Duration = Duration::from_secs(30);
 
 /// A running service, killed when dropped.
 #[derive(Debug)]
@@ -305,6 +310,11 @@ pub fn serves_over_real_http(binary: &str) {
         &format!(r#"{{"sub":"1","email":"ada@example.com","exp":{exp}}}"#)
     );
 
+    for &(method, path, status) in ROUTES {
+        let response = service.send(method, path, &[], "");
+        assert_eq!(response.status(), status, "{method} {path} over HTTP");
+    }
+
     let tampered_token = kit.tampered_token();
     let tampered = format!("Bearer {tampered_token}");
     let rejected = service.send("GET", "/me", &[("Authorization", &tampered)], "");
@@ -344,4 +354,84 @@ pub fn serves_over_real_http(binary: &str) {
             "the logs leak part of a token:\n{output}"
         );
     }
+}
+
+/// Writes `head` on a fresh connection and reads until the server closes it. Panics when the
+/// server still holds the connection after [`PATIENCE`].
+fn send_raw_until_closed(port: u16, head: &str) -> String {
+    let mut stream = TcpStream::connect((Ipv4Addr::LOCALHOST, port)).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    stream.write_all(head.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    let mut buf = [0; 4096];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => raw.extend_from_slice(&buf[..n]),
+            // A reset is the server closing too.
+            Err(err) if err.kind() == std::io::ErrorKind::ConnectionReset => break,
+            Err(err) => panic!(
+                "the server still holds the connection after {PATIENCE:?} ({err}); it sent:\n{}",
+                String::from_utf8_lossy(&raw)
+            ),
+        }
+    }
+    String::from_utf8_lossy(&raw).into_owned()
+}
+
+/// The status codes of the responses in `raw`, in order.
+fn statuses(raw: &str) -> Vec<u16> {
+    raw.split("HTTP/1.1 ")
+        .skip(1)
+        .filter_map(|rest| rest.get(..3)?.parse().ok())
+        .collect()
+}
+
+/// A client that declares a body (`Content-Length: 10`) and never sends it is answered and let
+/// go once `REQUEST_TIMEOUT_SECS` passes: a 408 where the route reads the body, the route's own
+/// answer where it does not, and the connection closed either way.
+pub fn a_declared_body_that_never_comes_times_out(binary: &str) {
+    let mut service = Service::start(binary, &[("REQUEST_TIMEOUT_SECS", "1")]);
+    service.wait_until_healthy();
+    let port = service.port;
+    for (method, path, expected) in [
+        ("POST", "/login", 408),
+        ("GET", "/me", 401),
+        ("GET", "/health", 200),
+    ] {
+        let raw = send_raw_until_closed(
+            port,
+            &format!(
+                "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\
+                 Content-Type: application/json\r\nContent-Length: 10\r\n\r\n"
+            ),
+        );
+        let found = statuses(&raw);
+        assert!(
+            found.is_empty() || found == [expected],
+            "{method} {path}: expected a {expected} or a closed connection, got:\n{raw}"
+        );
+    }
+    // The service is still serving others.
+    assert_eq!(
+        service.send("GET", "/health", &[], "").status(),
+        StatusCode::OK
+    );
+}
+
+/// A client that starts a request and never finishes its headers is let go (a 408 at most)
+/// once `REQUEST_TIMEOUT_SECS` passes.
+pub fn headers_that_never_end_time_out(binary: &str) {
+    let mut service = Service::start(binary, &[("REQUEST_TIMEOUT_SECS", "1")]);
+    service.wait_until_healthy();
+    let port = service.port;
+    let raw = send_raw_until_closed(
+        port,
+        &format!("GET /health HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX-Slow: "),
+    );
+    let found = statuses(&raw);
+    assert!(
+        found.is_empty() || found == [408],
+        "expected a 408 or a closed connection, got:\n{raw}"
+    );
 }

@@ -9,18 +9,15 @@
 // Test code: a failed assertion is the point.
 #![allow(clippy::missing_panics_doc)]
 
-use jwt_auth::ExposeSecret;
-use std::ffi::OsString;
 use std::future::Future;
+use std::num::NonZeroU32;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use example_common::{DEMO_EMAIL, DEMO_PASSWORD, DEMO_USER_ID, Settings};
 use http::{Request, Response, StatusCode};
-use jwt_auth::{FixedClock, Issuer, Secret};
+use jwt_auth::{AuthConfig, ExposeSecret, FixedClock, Issuer, Secret};
 use time::{Duration, OffsetDateTime};
-
-use crate::accounts::{DEMO_EMAIL, DEMO_PASSWORD, DEMO_USER_ID};
-use crate::config::Settings;
 
 /// The origin the test configuration allows.
 pub const ALLOWED_ORIGIN: &str = "https://app.example.com";
@@ -42,6 +39,39 @@ const INVALID_REQUEST_BODY: &str =
 const INVALID_CREDENTIALS_BODY: &str =
     r#"{"error":"invalid_credentials","error_description":"The email or password is incorrect"}"#;
 
+/// What each service answers to each method on each path, without credentials or a body: the
+/// same in both. `HEAD` is answered wherever `GET` is (RFC 9110 §9.3.2); a known path with
+/// another method is 405, an unknown path 404.
+pub const ROUTES: &[(&str, &str, StatusCode)] = &[
+    ("GET", "/health", StatusCode::OK),
+    ("HEAD", "/health", StatusCode::OK),
+    ("POST", "/health", StatusCode::METHOD_NOT_ALLOWED),
+    ("PUT", "/health", StatusCode::METHOD_NOT_ALLOWED),
+    ("DELETE", "/health", StatusCode::METHOD_NOT_ALLOWED),
+    ("GET", "/hello", StatusCode::OK),
+    ("HEAD", "/hello", StatusCode::OK),
+    ("POST", "/hello", StatusCode::METHOD_NOT_ALLOWED),
+    ("PATCH", "/hello", StatusCode::METHOD_NOT_ALLOWED),
+    ("GET", "/me", StatusCode::UNAUTHORIZED),
+    ("HEAD", "/me", StatusCode::UNAUTHORIZED),
+    ("POST", "/me", StatusCode::METHOD_NOT_ALLOWED),
+    ("PUT", "/me", StatusCode::METHOD_NOT_ALLOWED),
+    ("DELETE", "/me", StatusCode::METHOD_NOT_ALLOWED),
+    ("PATCH", "/me", StatusCode::METHOD_NOT_ALLOWED),
+    ("OPTIONS", "/me", StatusCode::METHOD_NOT_ALLOWED),
+    ("POST", "/login", StatusCode::BAD_REQUEST),
+    ("GET", "/login", StatusCode::METHOD_NOT_ALLOWED),
+    ("HEAD", "/login", StatusCode::METHOD_NOT_ALLOWED),
+    ("PUT", "/login", StatusCode::METHOD_NOT_ALLOWED),
+    ("DELETE", "/login", StatusCode::METHOD_NOT_ALLOWED),
+    ("GET", "/", StatusCode::NOT_FOUND),
+    ("HEAD", "/", StatusCode::NOT_FOUND),
+    ("GET", "/nope", StatusCode::NOT_FOUND),
+    ("POST", "/nope", StatusCode::NOT_FOUND),
+    ("GET", "/me/", StatusCode::NOT_FOUND),
+    ("GET", "/health/x", StatusCode::NOT_FOUND),
+];
+
 /// An example service's app, driven in-process.
 pub trait Client: Sized {
     /// The status of a CORS preflight from an origin that is not allowed. Neither response
@@ -59,12 +89,12 @@ pub trait Client: Sized {
 /// A test configuration and the secret behind it, to make tokens with.
 #[derive(Debug)]
 pub struct TestKit {
-    /// `JWT_SECRET` set to [`TestKit::secret`], [`ALLOWED_ORIGIN`] allowed, [`LOGIN_ATTEMPTS`]
-    /// login attempts a minute.
+    /// [`TestKit::secret`] signs, [`ALLOWED_ORIGIN`] is allowed, [`LOGIN_ATTEMPTS`] login
+    /// attempts a minute.
     pub settings: Settings,
     /// The signing secret.
     pub secret: Secret,
-    /// The secret as `JWT_SECRET` holds it.
+    /// The secret as `JWT_SECRET` holds it, for a service started as a process.
     pub shareable_secret: String,
 }
 
@@ -73,17 +103,11 @@ impl TestKit {
     pub fn new() -> Self {
         let (secret, shareable_secret) = Secret::generate();
         let shareable_secret = shareable_secret.expose_secret().to_owned();
-        let vars = [
-            ("JWT_SECRET", shareable_secret.clone()),
-            ("CORS_ALLOWED_ORIGINS", ALLOWED_ORIGIN.to_owned()),
-            ("LOGIN_ATTEMPTS_PER_MINUTE", LOGIN_ATTEMPTS.to_string()),
-        ];
-        let settings = Settings::from_lookup(|name| {
-            vars.iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| OsString::from(v))
-        })
-        .expect("test settings are valid");
+        let settings = Settings {
+            cors_allowed_origins: vec![ALLOWED_ORIGIN.to_owned()],
+            login_attempts_per_minute: NonZeroU32::new(LOGIN_ATTEMPTS).unwrap(),
+            ..Settings::new(AuthConfig::new(&secret))
+        };
         Self {
             settings,
             secret,
@@ -226,6 +250,22 @@ pub mod scenarios {
         let kit = TestKit::new();
         let client = C::start(&kit.settings).await;
         (kit, client)
+    }
+
+    /// Every row of [`ROUTES`]: the same status from both services.
+    pub async fn every_method_and_path_answers_as_tabled<C: Client>() {
+        let (_, client) = start::<C>().await;
+        let mut wrong = Vec::new();
+        for &(method, path, status) in ROUTES {
+            let response = client.send(request(method, path, &[], "")).await;
+            if response.status() != status {
+                wrong.push(format!(
+                    "{method} {path}: {} (expected {status})",
+                    response.status()
+                ));
+            }
+        }
+        assert!(wrong.is_empty(), "{wrong:#?}");
     }
 
     /// `GET /health` answers without credentials.
@@ -550,13 +590,14 @@ pub mod scenarios {
 /// Expands to one test per scenario in [`scenarios`], for the [`Client`] type given, with the
 /// given async test attribute:
 ///
-/// ```ignore
-/// example_common::conformance_tests!(#[tokio::test] AxumClient);
+/// ```text
+/// example_conformance::conformance_tests!(#[tokio::test] AxumClient);
 /// ```
 #[macro_export]
 macro_rules! conformance_tests {
     (#[$test:meta] $client:ty) => {
         $crate::conformance_tests!(@each #[$test] $client;
+            every_method_and_path_answers_as_tabled,
             health_is_public,
             login_issues_a_token,
             login_then_me,
@@ -578,7 +619,7 @@ macro_rules! conformance_tests {
         $(
             #[$test]
             async fn $name() {
-                $crate::testing::scenarios::$name::<$client>().await;
+                $crate::scenarios::$name::<$client>().await;
             }
         )*
     };
@@ -591,17 +632,27 @@ macro_rules! process_tests {
     ($binary:expr) => {
         #[::core::prelude::v1::test]
         fn weak_secret_stops_start_up() {
-            $crate::testing::process::weak_secret_stops_start_up($binary);
+            $crate::process::weak_secret_stops_start_up($binary);
         }
 
         #[::core::prelude::v1::test]
         fn unset_secret_is_generated_and_announced() {
-            $crate::testing::process::unset_secret_is_generated_and_announced($binary);
+            $crate::process::unset_secret_is_generated_and_announced($binary);
         }
 
         #[::core::prelude::v1::test]
         fn serves_over_real_http() {
-            $crate::testing::process::serves_over_real_http($binary);
+            $crate::process::serves_over_real_http($binary);
+        }
+
+        #[::core::prelude::v1::test]
+        fn a_declared_body_that_never_comes_times_out() {
+            $crate::process::a_declared_body_that_never_comes_times_out($binary);
+        }
+
+        #[::core::prelude::v1::test]
+        fn headers_that_never_end_time_out() {
+            $crate::process::headers_that_never_end_time_out($binary);
         }
     };
 }

@@ -1,0 +1,189 @@
+//! actix-web 4 extractors: [`Authenticated<C>`] for routes that require a caller,
+//! [`MaybeAuthenticated<C>`] for routes where signing in is optional, and
+//! [`Authenticated::require`] for a condition on the claims (a role). Rejections are
+//! [`AuthError`]s, which implement `ResponseError`. Feature `actix-web`.
+//!
+//! The [`Verifier`] comes from the app data: register it with
+//! `App::app_data(web::Data::new(verifier))` (or `App::app_data(verifier)`). Without one, the
+//! extractors answer 500: nothing is let through unverified.
+//!
+//! Optional authentication is its own type because actix-web's `Option<T>` extractor turns
+//! *every* error into `None`, which would serve an expired or forged token as an anonymous
+//! caller. The `Authorization` values are read as the bytes actix-web holds (it is built on
+//! another `http` version than this crate), never copied.
+//!
+//! ```
+//! use actix_web::{App, HttpResponse, test, web};
+//! use jwt_auth::actix_web::{Authenticated, MaybeAuthenticated};
+//! use jwt_auth::{AuthError, Issuer, Secret, Verifier};
+//!
+//! #[derive(Clone, serde::Deserialize)]
+//! struct Roles { roles: Vec<String> }
+//!
+//! async fn me(Authenticated(claims): Authenticated) -> String {
+//!     claims.sub
+//! }
+//!
+//! async fn hello(MaybeAuthenticated(caller): MaybeAuthenticated) -> String {
+//!     format!("hello, {}", caller.map_or("stranger".into(), |claims| claims.sub))
+//! }
+//!
+//! async fn admin(user: Authenticated<Roles>) -> Result<String, AuthError> {
+//!     let Authenticated(claims) = user.require("the admin role", |claims| {
+//!         claims.custom.roles.iter().any(|role| role == "admin")
+//!     })?;
+//!     Ok(format!("welcome, {}", claims.sub))
+//! }
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # actix_web::rt::System::new().block_on(async {
+//! let (secret, _) = Secret::generate();
+//! let app = test::init_service(
+//!     App::new()
+//!         .app_data(web::Data::new(Verifier::new(&secret)))
+//!         .route("/me", web::get().to(me))
+//!         .route("/hello", web::get().to(hello))
+//!         .route("/admin", web::get().to(admin)),
+//! )
+//! .await;
+//!
+//! let token = Issuer::new(&secret).issue("42", None)?;
+//! let bearer = ("authorization", format!("Bearer {token}"));
+//! let request = test::TestRequest::get().uri("/me").insert_header(bearer.clone());
+//! assert_eq!(test::call_service(&app, request.to_request()).await.status(), 200);
+//! let request = test::TestRequest::get().uri("/me");
+//! assert_eq!(test::call_service(&app, request.to_request()).await.status(), 401);
+//! let request = test::TestRequest::get().uri("/hello");
+//! assert_eq!(test::call_service(&app, request.to_request()).await.status(), 200);
+//! let request = test::TestRequest::get().uri("/admin").insert_header(bearer);
+//! assert_eq!(test::call_service(&app, request.to_request()).await.status(), 403);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # })
+//! # }
+//! ```
+
+use std::future::{Ready, ready};
+
+use ::actix_web::dev::Payload;
+use ::actix_web::http::StatusCode;
+use ::actix_web::http::header::AUTHORIZATION;
+use ::actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
+use serde::de::DeserializeOwned;
+
+use super::{authenticate, require, required};
+use crate::claims::Claims;
+use crate::http::{AuthError, Authorization};
+use crate::verifier::Verifier;
+
+/// The verified claims of the request's bearer token, with custom claims `C`. Extracting it
+/// rejects the request (400, 401 or 403, with the RFC 6750 challenge) when there is no valid
+/// token; a valid token whose custom claims do not fit `C` is 403 `insufficient_scope`.
+///
+/// ```
+/// use jwt_auth::actix_web::Authenticated;
+///
+/// async fn me(Authenticated(claims): Authenticated) -> String {
+///     claims.sub
+/// }
+/// let _ = actix_web::web::get().to(me);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Authenticated<C = ()>(pub Claims<C>);
+
+impl<C> Authenticated<C> {
+    /// Keeps the caller only if `condition` holds for the claims: otherwise the rejection is
+    /// 403 `insufficient_scope`, logged as "the route requires {requirement}".
+    ///
+    /// ```
+    /// use jwt_auth::actix_web::Authenticated;
+    /// use jwt_auth::{AuthError, Claims};
+    ///
+    /// let claims: Claims = serde_json::from_str(r#"{"sub":"42","exp":1767225600}"#)?;
+    /// assert!(Authenticated(claims.clone()).require("user 42", |claims| claims.sub == "42").is_ok());
+    /// let refused = Authenticated(claims).require("user 7", |claims| claims.sub == "7").unwrap_err();
+    /// assert_eq!(refused, AuthError::insufficient_scope("the route requires user 7"));
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`AuthError::InsufficientScope`] when `condition` is false.
+    pub fn require(
+        self,
+        requirement: &str,
+        condition: impl FnOnce(&Claims<C>) -> bool,
+    ) -> Result<Self, AuthError> {
+        require(&self.0, requirement, condition)?;
+        Ok(self)
+    }
+}
+
+/// Optional authentication: `None` when the request has no `Authorization` header at all, and
+/// still a rejection when it has a bad one, so a client whose token expired learns to sign in
+/// again.
+///
+/// ```
+/// use jwt_auth::actix_web::MaybeAuthenticated;
+///
+/// async fn hello(MaybeAuthenticated(caller): MaybeAuthenticated) -> String {
+///     format!("hello, {}", caller.map_or("stranger".into(), |claims| claims.sub))
+/// }
+/// let _ = actix_web::web::get().to(hello);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MaybeAuthenticated<C = ()>(pub Option<Claims<C>>);
+
+/// Verifies the request's bearer token; the outer error is a missing verifier.
+fn extract<C: DeserializeOwned>(
+    req: &HttpRequest,
+) -> Result<Result<Option<Claims<C>>, AuthError>, ::actix_web::Error> {
+    let verifier = req
+        .app_data::<web::Data<Verifier>>()
+        .map(web::Data::get_ref)
+        .or_else(|| req.app_data::<Verifier>())
+        .ok_or_else(|| {
+            ::actix_web::error::ErrorInternalServerError("authentication is not configured")
+        })?;
+    let values = req
+        .headers()
+        .get_all(AUTHORIZATION)
+        .map(::actix_web::http::header::HeaderValue::as_bytes);
+    Ok(authenticate(verifier, Authorization::from_values(values)))
+}
+
+impl<C: DeserializeOwned> FromRequest for Authenticated<C> {
+    type Error = ::actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(extract(req).and_then(|result| Ok(Self(required(result)?))))
+    }
+}
+
+impl<C: DeserializeOwned> FromRequest for MaybeAuthenticated<C> {
+    type Error = ::actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(extract(req).and_then(|result| Ok(Self(result?))))
+    }
+}
+
+/// [`AuthError::to_response`] as an actix-web response, with the [`AuthError`] itself in the
+/// response's extensions so that a logging middleware can record the precise cause (the client
+/// only gets the generic description).
+impl ResponseError for AuthError {
+    fn status_code(&self) -> StatusCode {
+        StatusCode::from_u16(self.status_code().as_u16()).unwrap_or(StatusCode::UNAUTHORIZED)
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let (parts, body) = self.to_response().into_parts();
+        let mut response = HttpResponse::build(ResponseError::status_code(self));
+        for (name, value) in &parts.headers {
+            response.append_header((name.as_str(), value.as_bytes()));
+        }
+        let mut response = response.body(body);
+        response.extensions_mut().insert(self.clone());
+        response
+    }
+}

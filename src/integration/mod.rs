@@ -1,0 +1,67 @@
+//! Framework integration, each behind its feature. What they share: the one rule that turns a
+//! request's `Authorization` headers into claims, a rejection, or nobody.
+
+use serde::de::DeserializeOwned;
+
+use crate::claims::Claims;
+use crate::error::VerifyError;
+use crate::http::{AuthError, Authorization, BearerError};
+use crate::verifier::Verifier;
+
+#[cfg(feature = "actix-web")]
+pub mod actix_web;
+#[cfg(feature = "axum")]
+pub mod axum;
+#[cfg(feature = "tower")]
+pub mod tower;
+
+/// [`Verifier::authenticate_optional_as`], except that a valid token whose custom claims do not
+/// fit `C` is [`AuthError::InsufficientScope`]: its signature and times are good, so it says
+/// who the caller is, and 401 would make a front end sign out a user whom only this route
+/// refuses.
+///
+/// Only the custom claims: a registered claim of the wrong type (`sub` a number, `aud` an
+/// object) is a malformed token and stays a 401, and so does any other rule the token breaks.
+/// The parser reports both as [`VerifyError::InvalidClaims`], so the token is verified again
+/// without custom claims to tell them apart; that costs a second verification only for tokens
+/// that were validly signed.
+pub(crate) fn authenticate<C: DeserializeOwned>(
+    verifier: &Verifier,
+    authorization: Authorization<'_>,
+) -> Result<Option<Claims<C>>, AuthError> {
+    match verifier.authenticate_optional_as::<C>(authorization) {
+        Err(AuthError::Token(VerifyError::InvalidClaims { reason })) => {
+            let token = authorization.token()?;
+            match verifier.verify(token) {
+                Ok(_) => Err(AuthError::insufficient_scope(format!(
+                    "the token's custom claims do not fit this route: {reason}"
+                ))),
+                Err(err) => Err(err.into()),
+            }
+        }
+        result => result,
+    }
+}
+
+/// [`authenticate`] for a route that requires a caller.
+pub(crate) fn required<C>(
+    result: Result<Option<Claims<C>>, AuthError>,
+) -> Result<Claims<C>, AuthError> {
+    result?.ok_or(AuthError::Bearer(BearerError::Missing))
+}
+
+/// The rejection for claims that fail a route's `condition`.
+#[cfg(any(feature = "axum", feature = "actix-web"))]
+pub(crate) fn require<C>(
+    claims: &Claims<C>,
+    requirement: &str,
+    condition: impl FnOnce(&Claims<C>) -> bool,
+) -> Result<(), AuthError> {
+    if condition(claims) {
+        Ok(())
+    } else {
+        Err(AuthError::insufficient_scope(format!(
+            "the route requires {requirement}"
+        )))
+    }
+}

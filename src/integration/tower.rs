@@ -1,0 +1,379 @@
+//! A tower layer for any tower service (axum, tonic, a bare hyper service): it verifies the
+//! bearer token and puts the [`Claims`](crate::Claims) in the request's extensions, or answers the RFC 6750
+//! rejection itself. Feature `tower`.
+//!
+//! ```
+//! use std::convert::Infallible;
+//!
+//! use http::{Request, Response, StatusCode, header::AUTHORIZATION};
+//! use jwt_auth::tower::AuthLayer;
+//! use jwt_auth::{Claims, Issuer, Secret, Verifier};
+//! use tower::{ServiceBuilder, ServiceExt as _, service_fn};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+//! let (secret, _) = Secret::generate();
+//! let service = ServiceBuilder::new()
+//!     .layer(AuthLayer::required(Verifier::new(&secret)))
+//!     .service(service_fn(|request: Request<String>| async move {
+//!         // The layer only lets verified requests through, with their claims.
+//!         let sub = request.extensions().get::<Claims>().map(|claims| claims.sub.clone());
+//!         Ok::<_, Infallible>(Response::new(format!("hello, {}", sub.unwrap_or_default())))
+//!     }));
+//!
+//! let token = Issuer::new(&secret).issue("42", None)?;
+//! let request = Request::builder()
+//!     .header(AUTHORIZATION, format!("Bearer {token}"))
+//!     .body(String::new())?;
+//! let response = service.clone().oneshot(request).await?;
+//! assert_eq!(response.body(), "hello, 42");
+//!
+//! let response = service.oneshot(Request::new(String::new())).await?;
+//! assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+//! assert_eq!(response.headers()["www-authenticate"], "Bearer");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # })
+//! # }
+//! ```
+//!
+//! [`AuthLayer::optional`] lets requests without an `Authorization` header through without
+//! claims (a bad header is still rejected), [`AuthLayer::with_claims`] reads custom claims, and
+//! [`AuthLayer::with_rejection`] answers rejections the application's way.
+
+use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use ::http::{Request, Response};
+use serde::de::DeserializeOwned;
+use tower_layer::Layer;
+use tower_service::Service;
+
+use super::{authenticate, required};
+use crate::http::{AuthError, Authorization};
+use crate::verifier::Verifier;
+
+/// Whether a request without credentials may pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Required,
+    Optional,
+}
+
+/// How a rejected request is answered: by default the crate's RFC 6750 response
+/// ([`DefaultRejection`]); any `Fn(AuthError) -> Response<B>` closure replaces it, for the
+/// application's own body format or logging.
+///
+/// ```
+/// use http::Response;
+/// use jwt_auth::AuthError;
+/// use jwt_auth::tower::Rejection;
+///
+/// let problem_json = |error: AuthError| {
+///     let mut response = error.to_response();
+///     *response.body_mut() = format!(r#"{{"title":"{}"}}"#, error.error_code().unwrap_or("unauthorized"));
+///     response
+/// };
+/// let response: Response<String> = problem_json.reject(AuthError::insufficient_scope("admin"));
+/// assert_eq!(response.status(), 403);
+/// assert_eq!(response.body(), r#"{"title":"insufficient_scope"}"#);
+/// ```
+pub trait Rejection<B> {
+    /// The response to a request rejected for `error`.
+    fn reject(&self, error: AuthError) -> Response<B>;
+}
+
+/// The default [`Rejection`]: [`AuthError::to_response`] (status, `WWW-Authenticate`,
+/// `Cache-Control: no-store`, JSON body), with the [`AuthError`] itself in the response's
+/// extensions so that a logging layer further out can record the precise cause.
+///
+/// ```
+/// use http::Response;
+/// use jwt_auth::{AuthError, BearerError};
+/// use jwt_auth::tower::{DefaultRejection, Rejection};
+///
+/// let response: Response<String> = DefaultRejection.reject(BearerError::MultipleHeaders.into());
+/// assert_eq!(response.status(), 400);
+/// assert_eq!(
+///     response.extensions().get::<AuthError>(),
+///     Some(&AuthError::Bearer(BearerError::MultipleHeaders))
+/// );
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DefaultRejection;
+
+impl<B: From<String>> Rejection<B> for DefaultRejection {
+    fn reject(&self, error: AuthError) -> Response<B> {
+        let mut response = error.to_response().map(B::from);
+        response.extensions_mut().insert(error);
+        response
+    }
+}
+
+impl<B, F: Fn(AuthError) -> Response<B>> Rejection<B> for F {
+    fn reject(&self, error: AuthError) -> Response<B> {
+        self(error)
+    }
+}
+
+/// The layer: wraps a service in [`Auth`]. `C` is the type of the custom claims put in the
+/// extensions (`Claims<C>`), `R` the [`Rejection`].
+///
+/// ```
+/// use jwt_auth::tower::AuthLayer;
+///
+/// #[derive(Clone, serde::Deserialize)]
+/// struct Roles { roles: Vec<String> }
+///
+/// let (secret, _) = jwt_auth::Secret::generate();
+/// let layer = AuthLayer::optional(jwt_auth::Verifier::new(&secret)).with_claims::<Roles>();
+/// ```
+pub struct AuthLayer<C = (), R = DefaultRejection> {
+    verifier: Verifier,
+    mode: Mode,
+    rejection: R,
+    claims: PhantomData<fn() -> C>,
+}
+
+impl AuthLayer {
+    /// Every request must carry a valid bearer token; any other is answered with the
+    /// rejection, and never reaches the service.
+    ///
+    /// ```
+    /// let (secret, _) = jwt_auth::Secret::generate();
+    /// let layer = jwt_auth::tower::AuthLayer::required(jwt_auth::Verifier::new(&secret));
+    /// ```
+    pub fn required(verifier: Verifier) -> Self {
+        Self::new(verifier, Mode::Required)
+    }
+
+    /// Requests without an `Authorization` header pass, without claims; one with a header must
+    /// carry a valid token, so that a client whose token expired learns to sign in again
+    /// rather than being served as anonymous.
+    ///
+    /// ```
+    /// let (secret, _) = jwt_auth::Secret::generate();
+    /// let layer = jwt_auth::tower::AuthLayer::optional(jwt_auth::Verifier::new(&secret));
+    /// ```
+    pub fn optional(verifier: Verifier) -> Self {
+        Self::new(verifier, Mode::Optional)
+    }
+
+    fn new(verifier: Verifier, mode: Mode) -> Self {
+        Self {
+            verifier,
+            mode,
+            rejection: DefaultRejection,
+            claims: PhantomData,
+        }
+    }
+}
+
+impl<C, R> AuthLayer<C, R> {
+    /// Reads custom claims of type `C`: the extensions then hold a `Claims<C>`. A valid token
+    /// whose custom claims do not fit `C` is rejected with 403 `insufficient_scope`.
+    ///
+    /// ```
+    /// let (secret, _) = jwt_auth::Secret::generate();
+    /// let layer = jwt_auth::tower::AuthLayer::required(jwt_auth::Verifier::new(&secret))
+    ///     .with_claims::<serde_json::Map<String, serde_json::Value>>();
+    /// ```
+    pub fn with_claims<C2>(self) -> AuthLayer<C2, R> {
+        AuthLayer {
+            verifier: self.verifier,
+            mode: self.mode,
+            rejection: self.rejection,
+            claims: PhantomData,
+        }
+    }
+
+    /// Answers rejected requests with `rejection` instead of [`DefaultRejection`].
+    ///
+    /// ```
+    /// use http::Response;
+    ///
+    /// let (secret, _) = jwt_auth::Secret::generate();
+    /// let layer = jwt_auth::tower::AuthLayer::required(jwt_auth::Verifier::new(&secret))
+    ///     .with_rejection(|error: jwt_auth::AuthError| {
+    ///         let mut response = Response::new(String::from("sign in first"));
+    ///         *response.status_mut() = error.status_code();
+    ///         response
+    ///     });
+    /// ```
+    pub fn with_rejection<R2>(self, rejection: R2) -> AuthLayer<C, R2> {
+        AuthLayer {
+            verifier: self.verifier,
+            mode: self.mode,
+            rejection,
+            claims: PhantomData,
+        }
+    }
+}
+
+impl<C, R: Clone> Clone for AuthLayer<C, R> {
+    fn clone(&self) -> Self {
+        Self {
+            verifier: self.verifier.clone(),
+            mode: self.mode,
+            rejection: self.rejection.clone(),
+            claims: PhantomData,
+        }
+    }
+}
+
+impl<C, R> fmt::Debug for AuthLayer<C, R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthLayer")
+            .field("verifier", &self.verifier)
+            .field("mode", &self.mode)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S, C, R: Clone> Layer<S> for AuthLayer<C, R> {
+    type Service = Auth<S, C, R>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        Auth {
+            inner,
+            verifier: self.verifier.clone(),
+            mode: self.mode,
+            rejection: self.rejection.clone(),
+            claims: PhantomData,
+        }
+    }
+}
+
+/// The service [`AuthLayer`] builds around `S`.
+///
+/// ```
+/// use jwt_auth::tower::{Auth, AuthLayer};
+/// use tower::Layer as _;
+///
+/// let (secret, _) = jwt_auth::Secret::generate();
+/// let inner = tower::service_fn(|_: http::Request<String>| async {
+///     Ok::<_, std::convert::Infallible>(http::Response::new(String::new()))
+/// });
+/// let service: Auth<_> = AuthLayer::required(jwt_auth::Verifier::new(&secret)).layer(inner);
+/// ```
+pub struct Auth<S, C = (), R = DefaultRejection> {
+    inner: S,
+    verifier: Verifier,
+    mode: Mode,
+    rejection: R,
+    claims: PhantomData<fn() -> C>,
+}
+
+impl<S: Clone, C, R: Clone> Clone for Auth<S, C, R> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: self.inner.clone(),
+            verifier: self.verifier.clone(),
+            mode: self.mode,
+            rejection: self.rejection.clone(),
+            claims: PhantomData,
+        }
+    }
+}
+
+impl<S: fmt::Debug, C, R> fmt::Debug for Auth<S, C, R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Auth")
+            .field("inner", &self.inner)
+            .field("verifier", &self.verifier)
+            .field("mode", &self.mode)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S, C, R, ReqBody, ResBody> Service<Request<ReqBody>> for Auth<S, C, R>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    C: DeserializeOwned + Clone + Send + Sync + 'static,
+    R: Rejection<ResBody>,
+{
+    type Response = Response<ResBody>;
+    type Error = S::Error;
+    type Future = AuthFuture<S::Future, ResBody>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
+        let result = authenticate::<C>(&self.verifier, Authorization::from(request.headers()));
+        let result = match self.mode {
+            Mode::Required => required(result).map(Some),
+            Mode::Optional => result,
+        };
+        let state = match result {
+            Ok(claims) => {
+                if let Some(claims) = claims {
+                    request.extensions_mut().insert(claims);
+                }
+                State::Inner {
+                    future: self.inner.call(request),
+                }
+            }
+            Err(error) => State::Rejected {
+                response: Some(self.rejection.reject(error)),
+            },
+        };
+        AuthFuture { state }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The response future of [`Auth`]: the inner service's, or the rejection, ready at once.
+    ///
+    /// ```
+    /// fn is_a_future<F: std::future::Future>(_: &F) {}
+    /// # use tower::{Layer as _, Service as _};
+    /// # let (secret, _) = jwt_auth::Secret::generate();
+    /// # let inner = tower::service_fn(|_: http::Request<String>| async {
+    /// #     Ok::<_, std::convert::Infallible>(http::Response::new(String::new()))
+    /// # });
+    /// # let mut service = jwt_auth::tower::AuthLayer::required(jwt_auth::Verifier::new(&secret)).layer(inner);
+    /// let future: jwt_auth::tower::AuthFuture<_, String> = service.call(http::Request::new(String::new()));
+    /// is_a_future(&future);
+    /// ```
+    pub struct AuthFuture<F, B> {
+        #[pin]
+        state: State<F, B>,
+    }
+}
+
+pin_project_lite::pin_project! {
+    #[project = StateProjection]
+    enum State<F, B> {
+        Inner { #[pin] future: F },
+        Rejected { response: Option<Response<B>> },
+    }
+}
+
+impl<F: fmt::Debug, B> fmt::Debug for AuthFuture<F, B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.state {
+            State::Inner { future } => f.debug_tuple("AuthFuture::Inner").field(future).finish(),
+            State::Rejected { .. } => f.write_str("AuthFuture::Rejected"),
+        }
+    }
+}
+
+impl<F, B, E> Future for AuthFuture<F, B>
+where
+    F: Future<Output = Result<Response<B>, E>>,
+{
+    type Output = Result<Response<B>, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project().state.project() {
+            StateProjection::Inner { future } => future.poll(cx),
+            StateProjection::Rejected { response } => Poll::Ready(Ok(response
+                .take()
+                .expect("AuthFuture polled after it completed"))),
+        }
+    }
+}
