@@ -64,7 +64,7 @@ const WELL_KNOWN: &[WellKnown] = &[
     WellKnown {
         text: "dev-secret-change-me",
         name: "this product's own former default",
-        source: "the jwt-auth design document (DESIGN.md, \"The failures the product already knows\")",
+        source: "the configuration its services shipped with",
     },
     WellKnown {
         text: "your-256-bit-secret",

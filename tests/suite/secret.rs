@@ -48,8 +48,7 @@ fn the_products_old_default_fails_every_rule_it_breaks() {
             SecretProblem::TooShort { len: 20, min: 32 },
             SecretProblem::Published {
                 name: "this product's own former default",
-                published_in: "the jwt-auth design document (DESIGN.md, \"The failures the \
-                               product already knows\")",
+                published_in: "the configuration its services shipped with",
             },
             SecretProblem::LowEntropy {
                 estimated_bits: 96,
