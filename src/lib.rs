@@ -60,6 +60,8 @@ mod http;
 mod issuer;
 mod jws;
 mod key;
+mod session;
+mod store;
 mod verifier;
 
 pub use claims::{Audience, Claims};
@@ -72,6 +74,20 @@ pub use http::{AuthError, Authorization, BearerError, bearer_token};
 pub use issuer::{DEFAULT_TTL, Issuer};
 pub use key::{Fingerprint, KeyRing, Secret};
 pub use secrecy::{ExposeSecret, SecretString};
+pub use session::{
+    DEFAULT_ABSOLUTE_LIFETIME, DEFAULT_ACCESS_TTL, DEFAULT_GRACE, DEFAULT_IDLE_LIFETIME,
+    PresentedToken, RETRY_AFTER_SECS, SessionError, SessionEvent, Sessions, StoreError, TokenPair,
+};
+#[cfg(feature = "redis")]
+pub use store::{
+    DEFAULT_COMMAND_TIMEOUT, DEFAULT_RESYNC_INTERVAL, DEFAULT_STALENESS_BOUND, RedisConfig,
+    RedisStore, RevocationMirror,
+};
+pub use store::{
+    DEFAULT_MAX_ENTRIES, EndOutcome, Family, Lifetime, MemoryRevocations, MemoryStore, Revocation,
+    RevocationStatus, RevocationView, RevokedBy, Rotation, RotationOutcome, SessionStore,
+    TokenHash,
+};
 pub use time;
 pub use verifier::{DEFAULT_LEEWAY, MAX_TOKEN_LEN, Verifier};
 

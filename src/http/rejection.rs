@@ -48,6 +48,9 @@ enum Challenge {
     InvalidRequest,
     /// A token that did not verify, whatever the precise cause.
     InvalidToken,
+    /// Revocation could not be checked: an outage, so 503 with `Retry-After`, never a 401 (the
+    /// front end logs the user out on any 401).
+    Unavailable,
 }
 
 impl Challenge {
@@ -55,6 +58,7 @@ impl Challenge {
         match self {
             Self::InvalidRequest => StatusCode::BAD_REQUEST,
             Self::NoCredentials | Self::InvalidToken => StatusCode::UNAUTHORIZED,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -63,6 +67,7 @@ impl Challenge {
             Self::NoCredentials => None,
             Self::InvalidRequest => Some("invalid_request"),
             Self::InvalidToken => Some("invalid_token"),
+            Self::Unavailable => Some("temporarily_unavailable"),
         }
     }
 
@@ -72,10 +77,14 @@ impl Challenge {
             Self::NoCredentials => None,
             Self::InvalidRequest => Some("The Authorization header is malformed"),
             Self::InvalidToken => Some("The access token is invalid or has expired"),
+            Self::Unavailable => Some("The token cannot be checked right now; retry later"),
         }
     }
 
     fn www_authenticate(self) -> HeaderValue {
+        if self == Self::Unavailable {
+            return HeaderValue::from_static("Bearer");
+        }
         match (self.error_code(), self.description()) {
             (Some(code), Some(description)) => HeaderValue::try_from(format!(
                 r#"Bearer error="{code}", error_description="{description}""#
@@ -94,11 +103,13 @@ impl AuthError {
                 Challenge::NoCredentials
             }
             Self::Bearer(_) => Challenge::InvalidRequest,
+            Self::Token(VerifyError::RevocationUnavailable { .. }) => Challenge::Unavailable,
             Self::Token(_) => Challenge::InvalidToken,
         }
     }
 
-    /// The status RFC 6750 §3.1 prescribes: 400 for a malformed request, 401 otherwise.
+    /// The status RFC 6750 §3.1 prescribes: 400 for a malformed request, 401 otherwise; 503 when
+    /// revocation could not be checked.
     ///
     /// ```
     /// use http::StatusCode;
@@ -141,7 +152,18 @@ impl AuthError {
 
     /// The whole HTTP response: status, `WWW-Authenticate`, `Cache-Control: no-store`, and a JSON
     /// body `{"error": …, "error_description": …}` (empty when no credentials were sent, as in
-    /// RFC 6750 §3.1's example).
+    /// RFC 6750 §3.1's example). When revocation could not be checked: 503,
+    /// `{"error":"temporarily_unavailable",…}` and `Retry-After: 5`, no challenge.
+    ///
+    /// ```
+    /// use jwt_auth::{AuthError, VerifyError};
+    ///
+    /// let outage = AuthError::from(VerifyError::RevocationUnavailable { stale_for: time::Duration::seconds(30) });
+    /// let response = outage.to_response();
+    /// assert_eq!(response.status(), 503);
+    /// assert_eq!(response.headers()["retry-after"], "5");
+    /// assert!(response.headers().get("www-authenticate").is_none());
+    /// ```
     ///
     /// ```
     /// use http::header::CONTENT_TYPE;
@@ -165,7 +187,14 @@ impl AuthError {
         let mut response = Response::new(body);
         *response.status_mut() = challenge.status();
         let headers = response.headers_mut();
-        headers.insert(header::WWW_AUTHENTICATE, challenge.www_authenticate());
+        if challenge == Challenge::Unavailable {
+            headers.insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(crate::session::RETRY_AFTER_SECS),
+            );
+        } else {
+            headers.insert(header::WWW_AUTHENTICATE, challenge.www_authenticate());
+        }
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         if challenge.error_code().is_some() {
             headers.insert(
