@@ -49,12 +49,19 @@ pub struct MemoryStore {
     inner: Arc<Inner>,
 }
 
-#[derive(Debug)]
 struct Inner {
     families: Mutex<HashMap<String, FamilyState>>,
     revocations: Arc<RwLock<RevocationSet>>,
     max_entries: usize,
     clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for Inner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemoryStore")
+            .field("max_entries", &self.max_entries)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug)]
@@ -82,9 +89,22 @@ impl FamilyState {
 /// let view = MemoryStore::new().revocations();
 /// assert_eq!(view.status("42", None, None, Some(0)), RevocationStatus::Active);
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct MemoryRevocations {
     set: Arc<RwLock<RevocationSet>>,
+}
+
+impl std::fmt::Debug for MemoryRevocations {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let entries = self
+            .set
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len();
+        f.debug_struct("MemoryRevocations")
+            .field("entries", &entries)
+            .finish()
+    }
 }
 
 impl RevocationView for MemoryRevocations {

@@ -597,14 +597,23 @@ impl SessionStore for RedisStore {
 /// assert!(!synced, "nothing listens on port 1");
 /// # Ok(()) }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct RevocationMirror {
     shared: Arc<MirrorShared>,
     /// `None` in the task's own copy, so that the task does not keep itself alive.
     _task: Option<Arc<TaskGuard>>,
 }
 
-#[derive(Debug)]
+impl std::fmt::Debug for RevocationMirror {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RevocationMirror")
+            .field("entries", &self.len())
+            .field("staleness", &self.staleness())
+            .field("bound", &self.shared.bound)
+            .finish()
+    }
+}
+
 struct MirrorShared {
     set: RwLock<RevocationSet>,
     /// The highest sequence number such that every entry up to it is applied.
