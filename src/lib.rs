@@ -37,6 +37,10 @@
 //! - Tokens: [`Issuer`], [`Verifier`] (its page lists the whole verification policy), [`Claims`].
 //! - HTTP: [`Authorization`] and [`bearer_token`] read the header; [`AuthError`] is the RFC 6750
 //!   response.
+//! - Sessions: [`Sessions`] (login, refresh-token rotation with reuse detection, logout,
+//!   revocation), [`TokenPair`], [`SessionError`]; stores: [`SessionStore`], [`MemoryStore`],
+//!   and with feature `redis` `RedisStore` and its `RevocationMirror`; the verifier's side:
+//!   [`RevocationView`], [`Verifier::with_revocation`].
 //! - Configuration: [`AuthConfig`] (its page lists every environment variable).
 //! - Time: [`Clock`], [`SystemClock`], [`FixedClock`]; [`time`] is re-exported for its
 //!   `Duration` and `OffsetDateTime`.

@@ -128,7 +128,8 @@ impl RedisConfig {
 /// - Every command has a timeout ([`DEFAULT_COMMAND_TIMEOUT`]); a down, hung or confused Redis
 ///   gives a [`StoreError`], never a panic and never a verdict on a token.
 ///
-/// Needs a Tokio runtime. The mirror follows Redis as long as a handle on the store or on the
+/// Needs Redis 6.0.6 or later (the scripts use `LPOS`; tested with 7.0) and a Tokio runtime.
+/// The mirror follows Redis as long as a handle on the store or on the
 /// mirror lives.
 /// Connects lazily: a service starts while Redis is down, refreshes fail
 /// with [`StoreError`] (503), and verification refuses with 503 until its mirror has synced.
@@ -610,7 +611,7 @@ impl std::fmt::Debug for RevocationMirror {
             .field("entries", &self.len())
             .field("staleness", &self.staleness())
             .field("bound", &self.shared.bound)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
