@@ -45,6 +45,16 @@ async fn logout_and_revocations() {
 }
 
 #[tokio::test]
+async fn retry_after_a_lost_answer() {
+    scenarios::retry_after_a_lost_answer(t0_store()).await;
+}
+
+#[tokio::test]
+async fn revoked_family_without_its_entry() {
+    scenarios::revoked_family_without_its_entry(t0_store()).await;
+}
+
+#[tokio::test]
 async fn forged_tokens_revoke_nothing() {
     scenarios::forged_tokens_revoke_nothing(t0_store()).await;
 }
@@ -223,4 +233,32 @@ async fn cutoff_and_tokens_from_other_issuers() {
     }
     clock.advance(Duration::seconds(1));
     assert!(verifier.verify(&next_second).is_ok());
+}
+
+/// Revocation entries are bounded too, and leave when the tokens they cover have expired.
+#[tokio::test]
+async fn revocation_entries_expire() {
+    let clock = ManualClock::at(T0);
+    let store = MemoryStore::new()
+        .with_max_entries(1)
+        .with_clock(clock.clone());
+    let sessions = Sessions::new(secret(), store.clone()).with_clock(clock.clone());
+    sessions.revoke_token("a").await.unwrap();
+    assert_eq!(
+        sessions.revoke_token("b").await.unwrap_err(),
+        SessionError::Store(StoreError::Full { max: 1 })
+    );
+    // 15 minutes of access token and 60 s of leeway later, "a" covers nothing any more.
+    clock.advance(Duration::minutes(16));
+    sessions.revoke_token("b").await.unwrap();
+    assert_eq!(store.revocation_entries(), 1);
+    let view = store.revocations();
+    assert_eq!(
+        view.status("42", None, Some("b"), Some(T0_UNIX)),
+        RevocationStatus::Revoked(RevokedBy::Token)
+    );
+    assert_eq!(
+        view.status("42", None, Some("a"), Some(T0_UNIX)),
+        RevocationStatus::Active
+    );
 }

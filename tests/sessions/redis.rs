@@ -43,6 +43,67 @@ scenario!(grace_window);
 scenario!(logout_everywhere);
 scenario!(logout_and_revocations);
 scenario!(forged_tokens_revoke_nothing);
+scenario!(retry_after_a_lost_answer);
+scenario!(revoked_family_without_its_entry);
+
+/// Redis holds hashes, never a token, and every key of a family carries its `{sid}` hash tag.
+#[tokio::test]
+async fn redis_holds_no_token() {
+    let Some(server) = redis_server::start() else {
+        return;
+    };
+    let sessions = Sessions::new(secret(), store(&server).await);
+    let first = sessions.login("42", Some("ada@example.com")).await.unwrap();
+    let second = sessions.refresh(&first.refresh_token).await.unwrap();
+    let third = sessions.refresh(&second.refresh_token).await.unwrap();
+    let client = redis::Client::open(server.url()).unwrap();
+    let mut connection = client.get_multiplexed_async_connection().await.unwrap();
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg("*")
+        .query_async(&mut connection)
+        .await
+        .unwrap();
+    let mut dump = String::new();
+    for key in &keys {
+        let kind: String = redis::cmd("TYPE")
+            .arg(key)
+            .query_async(&mut connection)
+            .await
+            .unwrap();
+        let values: Vec<String> = match kind.as_str() {
+            "hash" => redis::cmd("HGETALL")
+                .arg(key)
+                .query_async(&mut connection)
+                .await
+                .unwrap(),
+            "list" => redis::cmd("LRANGE")
+                .arg(key)
+                .arg(0)
+                .arg(-1)
+                .query_async(&mut connection)
+                .await
+                .unwrap(),
+            _ => Vec::new(),
+        };
+        dump.push_str(key);
+        dump.push_str(&values.join(" "));
+        if key.contains(&first.sid) {
+            assert!(key.contains(&format!("{{{}}}", first.sid)), "{key}");
+        }
+    }
+    assert_eq!(
+        keys.iter()
+            .filter(|key| key.contains(&format!("{{{}}}", first.sid)))
+            .count(),
+        2,
+        "{keys:?}"
+    );
+    for pair in [&first, &second, &third] {
+        let token = refresh_text(pair);
+        assert!(!dump.contains(&token));
+        assert!(!dump.contains(&token[22..]), "not even the secret part");
+    }
+}
 
 #[tokio::test]
 async fn absolute_and_idle_expiry() {

@@ -235,3 +235,123 @@ pub(crate) async fn forged_tokens_revoke_nothing<S: SessionStore>(store: S) {
     assert!(verifier.verify(&pair.access_token).is_ok());
     assert!(sessions.refresh(&pair.refresh_token).await.is_ok());
 }
+
+/// A store that fails the delivery acknowledgement once, as Redis does when it dies between the
+/// rotation and the acknowledgement: the rotation happened, the client got a 503.
+pub(crate) struct LosesOneAnswer<S> {
+    pub(crate) inner: S,
+    pub(crate) fail_next_ack: std::sync::atomic::AtomicBool,
+    pub(crate) fail_next_revoke: std::sync::atomic::AtomicBool,
+}
+
+impl<S: SessionStore> SessionStore for LosesOneAnswer<S> {
+    type View = S::View;
+
+    fn revocations(&self) -> S::View {
+        self.inner.revocations()
+    }
+
+    async fn start(&self, family: jwt_auth::Family) -> Result<(), jwt_auth::StoreError> {
+        self.inner.start(family).await
+    }
+
+    async fn rotate(
+        &self,
+        rotation: jwt_auth::Rotation,
+    ) -> Result<jwt_auth::RotationOutcome, jwt_auth::StoreError> {
+        self.inner.rotate(rotation).await
+    }
+
+    async fn acknowledge(
+        &self,
+        sid: &str,
+        current: jwt_auth::TokenHash,
+    ) -> Result<(), jwt_auth::StoreError> {
+        if self
+            .fail_next_ack
+            .swap(false, std::sync::atomic::Ordering::SeqCst)
+        {
+            return Err(jwt_auth::StoreError::Unavailable {
+                reason: "connection lost".into(),
+            });
+        }
+        self.inner.acknowledge(sid, current).await
+    }
+
+    async fn end(
+        &self,
+        sid: &str,
+        presented: jwt_auth::TokenHash,
+    ) -> Result<jwt_auth::EndOutcome, jwt_auth::StoreError> {
+        self.inner.end(sid, presented).await
+    }
+
+    async fn revoke(&self, revocation: jwt_auth::Revocation) -> Result<(), jwt_auth::StoreError> {
+        if self
+            .fail_next_revoke
+            .swap(false, std::sync::atomic::Ordering::SeqCst)
+        {
+            return Err(jwt_auth::StoreError::Timeout { timeout_ms: 250 });
+        }
+        self.inner.revoke(revocation).await
+    }
+}
+
+/// A refresh answered with a store error after the store had rotated is safe to retry with the
+/// same refresh token, long after the grace window: its successor never reached anyone. Once
+/// delivered, the parent is reuse again past the window.
+pub async fn retry_after_a_lost_answer<S: SessionStore>(store: S) {
+    let clock = ManualClock::at(T0);
+    let store = LosesOneAnswer {
+        inner: store,
+        fail_next_ack: false.into(),
+        fail_next_revoke: false.into(),
+    };
+    let (sessions, verifier, _) = sessions(store, &clock);
+    let pair = sessions.login("42", None).await.unwrap();
+    sessions
+        .store()
+        .fail_next_ack
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let err = sessions.refresh(&pair.refresh_token).await.unwrap_err();
+    assert!(matches!(err, SessionError::Store(_)), "{err:?}");
+    assert_eq!(err.to_response().status(), 503);
+    clock.advance(Duration::minutes(5));
+    let retried = sessions.refresh(&pair.refresh_token).await.unwrap();
+    assert!(verifier.verify(&retried.access_token).is_ok());
+    // Now delivered: the same parent later is a replay.
+    clock.advance(Duration::minutes(5));
+    assert!(matches!(
+        sessions.refresh(&pair.refresh_token).await,
+        Err(SessionError::Reused { .. })
+    ));
+}
+
+/// A logout whose revocation entry could not be written (503) has still ended the family in the
+/// store: the next refresh is refused, and writes the entry that refuses the access tokens.
+pub async fn revoked_family_without_its_entry<S: SessionStore>(store: S) {
+    let clock = ManualClock::at(T0);
+    let store = LosesOneAnswer {
+        inner: store,
+        fail_next_ack: false.into(),
+        fail_next_revoke: true.into(),
+    };
+    let (sessions, verifier, _) = sessions(store, &clock);
+    let pair = sessions.login("42", None).await.unwrap();
+    let next = sessions.refresh(&pair.refresh_token).await.unwrap();
+    assert!(matches!(
+        sessions.logout(&next.refresh_token).await,
+        Err(SessionError::Store(_))
+    ));
+    assert!(verifier.verify(&next.access_token).is_ok(), "no entry yet");
+    assert!(matches!(
+        sessions.refresh(&next.refresh_token).await,
+        Err(SessionError::Revoked { .. })
+    ));
+    assert_eq!(
+        verifier.verify(&next.access_token).unwrap_err(),
+        VerifyError::Revoked {
+            by: RevokedBy::Session
+        }
+    );
+}
