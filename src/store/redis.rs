@@ -121,7 +121,8 @@ impl RedisConfig {
 ///   hashes (SHA-256, hex) are values, never tokens. They expire with the family's idle (or
 ///   absolute) expiry, as a time to live counted by Redis's own clock.
 /// - Each refresh is one Lua script on the family's keys: consume and rotate, or detect reuse,
-///   atomically.
+///   atomically; a second, small one records that the successor was delivered
+///   ([`SessionStore::acknowledge`]).
 /// - Revocation entries: the sorted set `{<prefix>:revocations}` (score: when the entry may be
 ///   dropped) and a sequence number beside it, written by one script that also publishes the
 ///   entry on the channel `<prefix>:revocations`.
