@@ -10,6 +10,7 @@ use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
 use crate::key::Fingerprint;
+use crate::store::RevokedBy;
 
 /// Shows a time as RFC 3339 in UTC (`2026-01-08T00:00:00Z`), what logs and other services read.
 fn rfc3339(time: &OffsetDateTime) -> impl fmt::Display {
@@ -237,6 +238,21 @@ pub enum VerifyError {
     UnexpectedAudience {
         /// What the token says.
         found: Vec<String>,
+    },
+    /// The token is valid but revoked: logout, a reused refresh token, or logout everywhere
+    /// (see [`RevocationView`](crate::RevocationView)). 401 `invalid_token`.
+    #[error("token revoked: {by}")]
+    Revoked {
+        /// What revoked it.
+        by: RevokedBy,
+    },
+    /// The revocation view cannot tell whether the token is revoked (a mirror that lost its
+    /// store for longer than its staleness bound). An outage, not a verdict: 503 with
+    /// `Retry-After`, never 401.
+    #[error("cannot check revocation: the revocation mirror is {stale_for} out of date")]
+    RevocationUnavailable {
+        /// How long since the view was last known to be current.
+        stale_for: Duration,
     },
 }
 

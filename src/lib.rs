@@ -37,6 +37,10 @@
 //! - Tokens: [`Issuer`], [`Verifier`] (its page lists the whole verification policy), [`Claims`].
 //! - HTTP: [`Authorization`] and [`bearer_token`] read the header; [`AuthError`] is the RFC 6750
 //!   response.
+//! - Sessions: [`Sessions`] (login, refresh-token rotation with reuse detection, logout,
+//!   revocation), [`TokenPair`], [`SessionError`]; stores: [`SessionStore`], [`MemoryStore`],
+//!   and with feature `redis` `RedisStore` and its `RevocationMirror`; the verifier's side:
+//!   [`RevocationView`], [`Verifier::with_revocation`].
 //! - Configuration: [`AuthConfig`] (its page lists every environment variable).
 //! - Time: [`Clock`], [`SystemClock`], [`FixedClock`]; [`time`] is re-exported for its
 //!   `Duration` and `OffsetDateTime`.
@@ -64,6 +68,8 @@ mod integration;
 mod issuer;
 mod jws;
 mod key;
+mod session;
+mod store;
 mod verifier;
 
 pub use claims::{Audience, Claims};
@@ -82,6 +88,20 @@ pub use integration::tower;
 pub use issuer::{DEFAULT_TTL, Issuer};
 pub use key::{Fingerprint, KeyRing, Secret};
 pub use secrecy::{ExposeSecret, SecretString};
+pub use session::{
+    DEFAULT_ABSOLUTE_LIFETIME, DEFAULT_ACCESS_TTL, DEFAULT_GRACE, DEFAULT_IDLE_LIFETIME,
+    PresentedToken, RETRY_AFTER_SECS, SessionError, SessionEvent, Sessions, StoreError, TokenPair,
+};
+#[cfg(feature = "redis")]
+pub use store::{
+    DEFAULT_COMMAND_TIMEOUT, DEFAULT_RESYNC_INTERVAL, DEFAULT_STALENESS_BOUND, RedisConfig,
+    RedisStore, RevocationMirror,
+};
+pub use store::{
+    DEFAULT_MAX_ENTRIES, EndOutcome, Family, Lifetime, MemoryRevocations, MemoryStore, Revocation,
+    RevocationStatus, RevocationView, RevokedBy, Rotation, RotationOutcome, SessionStore,
+    TokenHash,
+};
 pub use time;
 pub use verifier::{DEFAULT_LEEWAY, MAX_TOKEN_LEN, Verifier};
 

@@ -14,6 +14,7 @@ use crate::jws::header::{self, ENCODED_HEADER};
 use crate::jws::segments::{self, INLINE_PAYLOAD_LEN, Segments};
 use crate::key::KeyRing;
 use crate::key::ring::RingKey;
+use crate::store::{RevocationStatus, RevocationView};
 
 /// The longest token accepted, in bytes. The product's tokens are under 300 bytes; 8 KiB is the
 /// usual limit on a whole HTTP header section, so nothing longer can be a legitimate header value.
@@ -81,6 +82,10 @@ pub const DEFAULT_LEEWAY: Duration = Duration::seconds(60);
 ///    when one is set ([`AudienceMismatch`](VerifyError::AudienceMismatch)), and a token with an
 ///    `aud` refused by a verifier that expects none, as RFC 7519 §4.1.3 requires
 ///    ([`UnexpectedAudience`](VerifyError::UnexpectedAudience)).
+/// 9. **Revocation**, only with [`Verifier::with_revocation`]: a memory lookup of `sub`, `sid`,
+///    `jti` and `iat` in a [`RevocationView`], no network ([`Revoked`](VerifyError::Revoked),
+///    401; [`RevocationUnavailable`](VerifyError::RevocationUnavailable), 503, when the view
+///    cannot tell).
 ///
 /// Cheap to clone, `Send + Sync`; the HMAC keys are derived once, when the [`Secret`]s are made.
 ///
@@ -94,6 +99,7 @@ pub struct Verifier {
     iss: Option<Arc<str>>,
     aud: Arc<[String]>,
     subject_required: bool,
+    revocation: Option<Arc<dyn RevocationView>>,
 }
 
 /// The keys a token's signature is checked against.
@@ -124,6 +130,7 @@ impl Verifier {
             iss: None,
             aud: Arc::from([]),
             subject_required: true,
+            revocation: None,
         }
     }
 
@@ -227,6 +234,23 @@ impl Verifier {
         self
     }
 
+    /// Refuses revoked tokens, as `view` says: a [`MemoryStore`](crate::MemoryStore)'s own
+    /// view, or a Redis store's local mirror. The check is synchronous and in memory; a view that
+    /// cannot tell makes the token fail with [`VerifyError::RevocationUnavailable`] (503), never
+    /// pass.
+    ///
+    /// ```
+    /// use jwt_auth::{MemoryStore, SessionStore, Verifier};
+    ///
+    /// let (secret, _) = jwt_auth::Secret::generate();
+    /// let verifier = Verifier::new(&secret).with_revocation(MemoryStore::new().revocations());
+    /// ```
+    #[must_use]
+    pub fn with_revocation(mut self, view: impl RevocationView + 'static) -> Self {
+        self.revocation = Some(Arc::new(view));
+        self
+    }
+
     /// The configured leeway.
     ///
     /// ```
@@ -301,6 +325,9 @@ impl Verifier {
         check_signature(&candidates, segments.signing_input.as_bytes(), &tag)?;
         let (claims, seconds) = parser::parse(payload)?;
         self.check_claims(&claims, seconds)?;
+        if let Some(view) = &self.revocation {
+            check_revocation(&**view, &claims, seconds)?;
+        }
         Ok(claims)
     }
 
@@ -429,7 +456,7 @@ impl Verifier {
             })
     }
 
-    fn check_claims<C>(&self, claims: &Claims<C>, seconds: Seconds) -> Result<(), VerifyError> {
+    fn check_claims<C>(&self, claims: &Claims<C>, seconds: Seconds<'_>) -> Result<(), VerifyError> {
         if self.subject_required && claims.sub.is_empty() {
             return Err(VerifyError::MissingClaim { claim: "sub" });
         }
@@ -441,7 +468,7 @@ impl Verifier {
     /// Compares whole seconds, the unit of NumericDate: `i64` arithmetic on what the parser
     /// read, rather than calendar arithmetic on `OffsetDateTime`. The times in an error are the
     /// claims' own, and the clock's.
-    fn check_times<C>(&self, claims: &Claims<C>, seconds: Seconds) -> Result<(), VerifyError> {
+    fn check_times<C>(&self, claims: &Claims<C>, seconds: Seconds<'_>) -> Result<(), VerifyError> {
         let now = self.clock.now().unix_timestamp();
         let leeway = self.leeway.whole_seconds();
         let now_time = || numeric_date::from_seconds(now).unwrap_or_else(|| self.clock.now());
@@ -525,6 +552,33 @@ impl Verifier {
 /// How many of a token's audiences an error repeats: enough to diagnose, not enough to flood a
 /// log.
 const ECHOED_AUDIENCES: usize = 8;
+
+/// Asks the view about the token. A `sid` that is not a JSON string is not one of ours and is
+/// ignored; a subject cutoff then judges the token by its `iat`.
+fn check_revocation<C>(
+    view: &dyn RevocationView,
+    claims: &Claims<C>,
+    seconds: Seconds<'_>,
+) -> Result<(), VerifyError> {
+    let sid: Option<std::borrow::Cow<'_, str>> = seconds.sid.and_then(|raw| {
+        serde_json::from_str::<&str>(raw)
+            .map(std::borrow::Cow::Borrowed)
+            .or_else(|_| serde_json::from_str::<String>(raw).map(std::borrow::Cow::Owned))
+            .ok()
+    });
+    match view.status(
+        &claims.sub,
+        sid.as_deref(),
+        claims.jti.as_deref(),
+        seconds.iat,
+    ) {
+        RevocationStatus::Active => Ok(()),
+        RevocationStatus::Revoked(by) => Err(VerifyError::Revoked { by }),
+        RevocationStatus::Unavailable { stale_for } => {
+            Err(VerifyError::RevocationUnavailable { stale_for })
+        }
+    }
+}
 
 /// Checks the tag against the candidate keys in order; each comparison is constant-time.
 fn check_signature(

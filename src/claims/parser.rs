@@ -19,19 +19,25 @@ use crate::error::{ECHOED_MESSAGE_CHARS, TokenPart, VerifyError, echo};
 use crate::jws::object::Object;
 
 /// The time claims in whole seconds, as read: the policy compares these, not the calendar times.
+/// Also the raw `sid` (a custom claim to `Claims`), which a revocation check needs whatever `C`
+/// is, without parsing the payload twice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Seconds {
+pub(crate) struct Seconds<'a> {
     pub(crate) exp: i64,
     pub(crate) iat: Option<i64>,
     pub(crate) nbf: Option<i64>,
+    /// The `sid` member's JSON text, quotes included, as the token has it.
+    pub(crate) sid: Option<&'a str>,
 }
 
 /// Parses a signed payload into claims with custom claims `C`, and their times in seconds.
-pub(crate) fn parse<C: DeserializeOwned>(json: &[u8]) -> Result<(Claims<C>, Seconds), VerifyError> {
+pub(crate) fn parse<C: DeserializeOwned>(
+    json: &[u8],
+) -> Result<(Claims<C>, Seconds<'_>), VerifyError> {
     let object = Object::parse(json, TokenPart::Payload)?;
     let (mut sub, mut email, mut iss, mut aud, mut jti) = (None, None, None, None, None);
     let (mut iat, mut exp, mut nbf) = (None, None, None);
-    let mut custom = Vec::new();
+    let (mut custom, mut sid) = (Vec::new(), None);
     for (name, value) in object.into_members() {
         match &*name {
             "sub" => sub = Some(text("sub", value)?),
@@ -42,7 +48,12 @@ pub(crate) fn parse<C: DeserializeOwned>(json: &[u8]) -> Result<(Claims<C>, Seco
             "iat" => iat = Some(time("iat", value)?),
             "exp" => exp = Some(time("exp", value)?),
             "nbf" => nbf = Some(time("nbf", value)?),
-            _ => custom.push((name, value)),
+            _ => {
+                if name == "sid" {
+                    sid = Some(value.get());
+                }
+                custom.push((name, value));
+            }
         }
     }
     let exp = exp.ok_or(VerifyError::MissingClaim { claim: "exp" })?;
@@ -51,6 +62,7 @@ pub(crate) fn parse<C: DeserializeOwned>(json: &[u8]) -> Result<(Claims<C>, Seco
         exp: exp.seconds,
         iat: iat.as_ref().map(|date| date.seconds),
         nbf: nbf.as_ref().map(|date| date.seconds),
+        sid,
     };
     let claims = Claims {
         sub: sub.unwrap_or_default(),
@@ -218,7 +230,8 @@ mod tests {
             Seconds {
                 exp: 1_767_830_400,
                 iat: Some(1_767_225_600),
-                nbf: None
+                nbf: None,
+                sid: None,
             }
         );
     }

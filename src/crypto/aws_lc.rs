@@ -1,6 +1,6 @@
 //! The `aws-lc-rs` backend.
 
-use aws_lc_rs::hmac;
+use aws_lc_rs::{digest, hmac};
 
 use super::TAG_LEN;
 
@@ -27,4 +27,10 @@ impl HmacKey {
 
 pub(crate) fn fill_random(buf: &mut [u8]) -> Result<(), String> {
     aws_lc_rs::rand::fill(buf).map_err(|_| "aws-lc-rs could not read OS randomness".to_owned())
+}
+
+pub(crate) fn sha256(message: &[u8]) -> [u8; TAG_LEN] {
+    let mut hash = [0; TAG_LEN];
+    hash.copy_from_slice(digest::digest(&digest::SHA256, message).as_ref());
+    hash
 }

@@ -23,9 +23,9 @@ mod rust_crypto;
 use std::sync::Once;
 
 #[cfg(feature = "aws-lc-rs")]
-pub(crate) use aws_lc::{HmacKey, fill_random};
+pub(crate) use aws_lc::{HmacKey, fill_random, sha256};
 #[cfg(all(feature = "rust-crypto", not(feature = "aws-lc-rs")))]
-pub(crate) use rust_crypto::{HmacKey, fill_random};
+pub(crate) use rust_crypto::{HmacKey, fill_random, sha256};
 
 /// Length in bytes of an HMAC-SHA256 tag.
 pub(crate) const TAG_LEN: usize = 32;
@@ -88,5 +88,12 @@ mod tests {
         assert!(key.verify(b"what do ya want for nothing?", &tag));
         assert!(!key.verify(b"what do ya want for nothing!", &tag));
         assert!(!key.verify(b"what do ya want for nothing?", &tag[..31]));
+    }
+
+    /// FIPS 180-2 appendix B.1: pins the backend's SHA-256 output.
+    #[test]
+    fn sha256_matches_fips_180_2_example() {
+        let expected = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+        assert_eq!(hex(&sha256(b"abc")), expected);
     }
 }

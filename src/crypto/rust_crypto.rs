@@ -1,7 +1,7 @@
 //! The `rust-crypto` backend: RustCrypto `hmac` and `sha2`.
 
 use hmac::{Hmac, Mac};
-use sha2::Sha256;
+use sha2::{Digest as _, Sha256};
 
 use super::TAG_LEN;
 
@@ -31,4 +31,8 @@ impl HmacKey {
 
 pub(crate) fn fill_random(buf: &mut [u8]) -> Result<(), String> {
     getrandom::fill(buf).map_err(|e| format!("could not read OS randomness: {e}"))
+}
+
+pub(crate) fn sha256(message: &[u8]) -> [u8; TAG_LEN] {
+    Sha256::digest(message).into()
 }

@@ -58,6 +58,9 @@ enum Challenge {
     InvalidToken,
     /// A valid token that does not grant access to the resource (RFC 6750 §3.1).
     InsufficientScope,
+    /// Revocation could not be checked: an outage, so 503 with `Retry-After`, never a 401 (the
+    /// front end logs the user out on any 401).
+    Unavailable,
 }
 
 impl Challenge {
@@ -66,6 +69,7 @@ impl Challenge {
             Self::InvalidRequest => StatusCode::BAD_REQUEST,
             Self::NoCredentials | Self::InvalidToken => StatusCode::UNAUTHORIZED,
             Self::InsufficientScope => StatusCode::FORBIDDEN,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -75,6 +79,7 @@ impl Challenge {
             Self::InvalidRequest => Some("invalid_request"),
             Self::InvalidToken => Some("invalid_token"),
             Self::InsufficientScope => Some("insufficient_scope"),
+            Self::Unavailable => Some("temporarily_unavailable"),
         }
     }
 
@@ -87,10 +92,14 @@ impl Challenge {
             Self::InsufficientScope => {
                 Some("The access token does not grant access to this resource")
             }
+            Self::Unavailable => Some("The token cannot be checked right now; retry later"),
         }
     }
 
     fn www_authenticate(self) -> HeaderValue {
+        if self == Self::Unavailable {
+            return HeaderValue::from_static("Bearer");
+        }
         match (self.error_code(), self.description()) {
             (Some(code), Some(description)) => HeaderValue::try_from(format!(
                 r#"Bearer error="{code}", error_description="{description}""#
@@ -109,6 +118,7 @@ impl AuthError {
                 Challenge::NoCredentials
             }
             Self::Bearer(_) => Challenge::InvalidRequest,
+            Self::Token(VerifyError::RevocationUnavailable { .. }) => Challenge::Unavailable,
             Self::Token(_) => Challenge::InvalidToken,
             Self::InsufficientScope { .. } => Challenge::InsufficientScope,
         }
@@ -136,7 +146,7 @@ impl AuthError {
     }
 
     /// The status RFC 6750 §3.1 prescribes: 400 for a malformed request, 403 for a token that
-    /// does not grant access, 401 otherwise.
+    /// does not grant access, 401 otherwise; 503 when revocation could not be checked.
     ///
     /// ```
     /// use http::StatusCode;
@@ -179,7 +189,18 @@ impl AuthError {
 
     /// The whole HTTP response: status, `WWW-Authenticate`, `Cache-Control: no-store`, and a JSON
     /// body `{"error": …, "error_description": …}` (empty when no credentials were sent, as in
-    /// RFC 6750 §3.1's example).
+    /// RFC 6750 §3.1's example). When revocation could not be checked: 503,
+    /// `{"error":"temporarily_unavailable",…}` and `Retry-After: 5`, no challenge.
+    ///
+    /// ```
+    /// use jwt_auth::{AuthError, VerifyError};
+    ///
+    /// let outage = AuthError::from(VerifyError::RevocationUnavailable { stale_for: time::Duration::seconds(30) });
+    /// let response = outage.to_response();
+    /// assert_eq!(response.status(), 503);
+    /// assert_eq!(response.headers()["retry-after"], "5");
+    /// assert!(response.headers().get("www-authenticate").is_none());
+    /// ```
     ///
     /// ```
     /// use http::header::CONTENT_TYPE;
@@ -203,7 +224,14 @@ impl AuthError {
         let mut response = Response::new(body);
         *response.status_mut() = challenge.status();
         let headers = response.headers_mut();
-        headers.insert(header::WWW_AUTHENTICATE, challenge.www_authenticate());
+        if challenge == Challenge::Unavailable {
+            headers.insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(crate::session::RETRY_AFTER_SECS),
+            );
+        } else {
+            headers.insert(header::WWW_AUTHENTICATE, challenge.www_authenticate());
+        }
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         if challenge.error_code().is_some() {
             headers.insert(

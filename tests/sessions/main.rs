@@ -1,0 +1,15 @@
+//! Sessions: rotation, reuse detection, the grace window, expiry and revocation, on the memory
+//! store and (feature `redis`) on a real `redis-server` the tests start themselves.
+
+#![allow(unreachable_pub)] // helpers shared between modules of one test binary
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod clock;
+mod memory;
+#[cfg(feature = "redis")]
+mod redis;
+#[cfg(feature = "redis")]
+mod redis_server;
+mod scenarios;
