@@ -46,6 +46,18 @@
 //!   `Duration` and `OffsetDateTime`.
 //! - [`dangerous`]: weak secrets for a laptop, by name.
 //!
+//! # Features
+//! | feature | what it adds | default |
+//! | --- | --- | --- |
+//! | `rust-crypto` | the RustCrypto backend | on |
+//! | `aws-lc-rs` | the aws-lc-rs backend (wins when both are on) | off |
+//! | `tower` | `tower::AuthLayer`, for any tower service | off |
+//! | `axum` | `axum::Authenticated<C>` extractor (axum 0.8) | off |
+//! | `actix-web` | `actix_web::Authenticated<C>` and `MaybeAuthenticated<C>` (actix-web 4) | off |
+//! | `redis` | `RedisStore` and `RevocationMirror`, sessions shared through Redis | off |
+//!
+//! The default features pull in no web framework and no Redis client.
+//!
 //! # Crypto backends
 //! Exactly one is used: `rust-crypto` (RustCrypto `hmac`/`sha2`, the default) or `aws-lc-rs`.
 //! Enabling `aws-lc-rs` selects it even when the default is left on. Building with neither
