@@ -21,9 +21,9 @@ pub const MAX_TOKEN_LEN: usize = 8 * 1024;
 
 /// The longest header accepted, in base64url characters. The headers peers write are under 100
 /// (`{"alg":"HS256","typ":"JWT","kid":…}`); anything the policy does not refuse outright fits
-/// well within 512, and the header is parsed before the signature is checked, so a forged one
+/// well within 256, and the header is parsed before the signature is checked, so a forged one
 /// must not cost more than that to reject.
-pub const MAX_HEADER_LEN: usize = 512;
+pub const MAX_HEADER_LEN: usize = 256;
 
 /// The default clock tolerance: 60 seconds.
 pub const DEFAULT_LEEWAY: Duration = Duration::seconds(60);

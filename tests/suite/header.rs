@@ -50,7 +50,7 @@ fn an_escaped_hs256_is_still_hs256() {
 
 #[test]
 fn a_long_alg_is_echoed_truncated() {
-    let alg = "X".repeat(300);
+    let alg = "X".repeat(150);
     let token = token_with_header(&format!(r#"{{"alg":"{alg}"}}"#));
     let Err(VerifyError::UnsupportedAlgorithm { alg: echoed }) = verifier().verify(&token) else {
         panic!("expected UnsupportedAlgorithm");
