@@ -46,7 +46,7 @@ impl fmt::Display for TokenPart {
 }
 
 /// Why a token was rejected. The message is precise and meant for logs, never for the client:
-/// [`AuthError::to_response`] sends a generic description.
+/// [`AuthError::to_response`](crate::AuthError::to_response) sends a generic description.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum VerifyError {
