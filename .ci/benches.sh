@@ -5,3 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo bench --locked --bench verify -- --quick
 cargo bench --locked --bench verify --no-default-features --features aws-lc-rs -- --quick
+cargo bench --locked --bench hostile -- --quick

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 /// `openssl rand -hex 32`, as in production.
 const SECRET: &str = "ec67705a52ace3b4b1f8a22055baa064e8a12889e724bace163bf8e987ee63b4";
-/// The product's token shape: 183 characters.
+/// The product's token shape: 217 characters, its header naming the key (`kid`).
 const SUB: &str = "123456";
 const EMAIL: &str = "ada@example.com";
 

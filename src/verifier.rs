@@ -7,7 +7,7 @@ use crate::claims::parser::{self, Seconds};
 use crate::claims::{Audience, Claims, numeric_date};
 use crate::clock::{Clock, SystemClock};
 use crate::crypto::TAG_LEN;
-use crate::error::{ECHOED_VALUE_CHARS, VerifyError, echo};
+use crate::error::{ECHOED_VALUE_CHARS, TokenPart, VerifyError, echo};
 use crate::http::{AuthError, Authorization, BearerError};
 use crate::issuer::DEFAULT_TTL;
 use crate::jws::header::{self, ENCODED_HEADER};
@@ -19,6 +19,12 @@ use crate::store::{RevocationStatus, RevocationView};
 /// The longest token accepted, in bytes. The product's tokens are under 300 bytes; 8 KiB is the
 /// usual limit on a whole HTTP header section, so nothing longer can be a legitimate header value.
 pub const MAX_TOKEN_LEN: usize = 8 * 1024;
+
+/// The longest header accepted, in base64url characters. The headers peers write are under 100
+/// (`{"alg":"HS256","typ":"JWT","kid":…}`); anything the policy does not refuse outright fits
+/// well within 256, and the header is parsed before the signature is checked, so a forged one
+/// must not cost more than that to reject.
+pub const MAX_HEADER_LEN: usize = 256;
 
 /// The default clock tolerance: 60 seconds.
 pub const DEFAULT_LEEWAY: Duration = Duration::seconds(60);
@@ -50,7 +56,8 @@ pub const DEFAULT_LEEWAY: Duration = Duration::seconds(60);
 ///
 /// 1. **Size and shape.** At most [`MAX_TOKEN_LEN`] bytes ([`TooLarge`](VerifyError::TooLarge)),
 ///    exactly three `.`-separated segments ([`SegmentCount`](VerifyError::SegmentCount)).
-/// 2. **Header.** Canonical unpadded base64url ([`Base64`](VerifyError::Base64)) of exactly one
+/// 2. **Header.** At most [`MAX_HEADER_LEN`] characters
+///    ([`HeaderTooLarge`](VerifyError::HeaderTooLarge)) of canonical unpadded base64url ([`Base64`](VerifyError::Base64)) of exactly one
 ///    JSON object in UTF-8 ([`Json`](VerifyError::Json)): no trailing bytes, no lone surrogates,
 ///    no name twice ([`DuplicateMember`](VerifyError::DuplicateMember)). `alg` is exactly
 ///    `HS256`, so `none` in any case, `HS512` and `RS256` are refused
@@ -319,10 +326,27 @@ impl Verifier {
     pub fn verify_as<C: DeserializeOwned>(&self, token: &str) -> Result<Claims<C>, VerifyError> {
         let segments = Segments::split(token)?;
         let candidates = self.candidates(segments.header)?;
-        let (mut inline, mut heap) = ([0; INLINE_PAYLOAD_LEN], Vec::new());
-        let payload = segments.payload(&mut inline, &mut heap)?;
+        // A payload that fits on the stack is decoded before the HMAC, as cheap as checking it;
+        // a larger one is only checked, and decoded once the signature proves it worth the cost.
+        let mut inline = [0; INLINE_PAYLOAD_LEN];
+        let inline = if segments.payload_is_inline() {
+            Some(segments.inline_payload(&mut inline)?)
+        } else if segments::is_canonical(segments.payload) {
+            None
+        } else {
+            return Err(VerifyError::Base64 {
+                part: TokenPart::Payload,
+            });
+        };
         let tag = segments.tag()?;
         check_signature(&candidates, segments.signing_input.as_bytes(), &tag)?;
+        let heap;
+        let payload = if let Some(payload) = inline {
+            payload
+        } else {
+            heap = segments::decode(segments.payload, TokenPart::Payload)?;
+            &heap
+        };
         let (claims, seconds) = parser::parse(payload)?;
         self.check_claims(&claims, seconds)?;
         if let Some(view) = &self.revocation {
@@ -443,7 +467,13 @@ impl Verifier {
         {
             return Ok(Candidates::One(key));
         }
-        let json = segments::decode(encoded_header, crate::error::TokenPart::Header)?;
+        if encoded_header.len() > MAX_HEADER_LEN {
+            return Err(VerifyError::HeaderTooLarge {
+                len: encoded_header.len(),
+                max: MAX_HEADER_LEN,
+            });
+        }
+        let json = segments::decode(encoded_header, TokenPart::Header)?;
         let Some(kid) = header::check(&json)?.kid else {
             return Ok(Candidates::All(keys));
         };

@@ -34,6 +34,12 @@ impl<'a> Object<'a> {
                 reason: "not a JSON object".into(),
             });
         }
+        if json.len() > DEPTH_SCAN_FROM {
+            check_depth(json).map_err(|reason| VerifyError::Json {
+                part,
+                reason: reason.into(),
+            })?;
+        }
         // Checked once for the whole text, so that neither names, nor strings, nor the raw values
         // kept for the caller are checked again one by one.
         let json = std::str::from_utf8(json).map_err(|_| VerifyError::Json {
@@ -88,7 +94,9 @@ fn check_strings(value: &RawValue) -> Result<(), serde_json::Error> {
 }
 
 /// The first top-level name that appears more than once. Objects are small (the product's have
-/// four members), so pairwise comparison beats sorting until a hostile one is large.
+/// four members), so pairwise comparison beats sorting until a hostile one is large; then the
+/// names are sorted by length and leading bytes first, which settles almost every comparison
+/// without comparing whole strings.
 fn first_repeated<'m>(members: &'m [(Cow<'_, str>, &RawValue)]) -> Option<&'m str> {
     const PAIRWISE_UP_TO: usize = 16;
     if members.len() <= PAIRWISE_UP_TO {
@@ -99,9 +107,65 @@ fn first_repeated<'m>(members: &'m [(Cow<'_, str>, &RawValue)]) -> Option<&'m st
                 .then_some(name.as_ref())
         });
     }
-    let mut names: Vec<&str> = members.iter().map(|(name, _)| name.as_ref()).collect();
+    let mut names: Vec<(usize, u64, &str)> = members
+        .iter()
+        .map(|(name, _)| {
+            let mut prefix = [0_u8; 8];
+            let len = name.len().min(8);
+            prefix[..len].copy_from_slice(&name.as_bytes()[..len]);
+            (name.len(), u64::from_be_bytes(prefix), name.as_ref())
+        })
+        .collect();
     names.sort_unstable();
-    names.windows(2).find(|w| w[0] == w[1]).map(|w| w[0])
+    names.windows(2).find(|w| w[0] == w[1]).map(|w| w[0].2)
+}
+
+/// JSON texts longer than this are scanned for depth before `serde_json` reads them. The walk in
+/// [`check_strings`] enforces the same limit, but only after the first pass has skipped over the
+/// whole text, however deeply nested; the product's payloads are far shorter and skip the scan.
+const DEPTH_SCAN_FROM: usize = 512;
+
+/// The deepest nesting of arrays and objects the walk in [`check_strings`] allows, counting the
+/// top-level object: one, plus the 127 levels within a value that `serde_json`'s recursion limit
+/// lets through.
+const MAX_DEPTH: usize = 128;
+
+/// Refuses nesting deeper than [`MAX_DEPTH`], in one pass over the bytes that stops where the
+/// limit is crossed. It judges nothing else: malformed JSON is left to `serde_json`.
+fn check_depth(json: &[u8]) -> Result<(), &'static str> {
+    // Fewer opening brackets than the limit cannot nest past it, and counting them is a vector
+    // loop, several times faster than the scan below: most large payloads stop here. `|`, not
+    // `||`, keeps it branch-free.
+    #[allow(clippy::needless_bitwise_bool)]
+    let opening = json.iter().filter(|&&b| (b == b'[') | (b == b'{')).count();
+    if opening <= MAX_DEPTH {
+        return Ok(());
+    }
+    let (mut depth, mut in_string, mut escaped) = (0_usize, false, false);
+    for &byte in json {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if byte == b'\\' {
+                escaped = true;
+            } else if byte == b'"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err("recursion limit exceeded");
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 struct MembersVisitor;
@@ -263,6 +327,46 @@ mod tests {
             );
         }
         assert!(names(b"{} ").is_ok());
+    }
+
+    /// The depth scan that large texts get refuses exactly what the walk refuses: 127 levels
+    /// within a value pass and 128 do not, in short texts and long ones alike, and brackets
+    /// inside strings (escaped quotes included) do not count.
+    #[test]
+    fn large_and_small_texts_have_the_same_depth_limit() {
+        for pad in [0, DEPTH_SCAN_FROM] {
+            let nested = |depth: usize| {
+                format!(
+                    r#"{{"pad":"\"[[[{}","x":{}{}}}"#,
+                    "p".repeat(pad),
+                    "[".repeat(depth),
+                    "]".repeat(depth)
+                )
+            };
+            assert!(names(nested(127).as_bytes()).is_ok(), "{pad}");
+            assert!(
+                matches!(
+                    names(nested(128).as_bytes()),
+                    Err(VerifyError::Json { reason, .. }) if reason.starts_with("recursion limit exceeded")
+                ),
+                "{pad}"
+            );
+        }
+        assert_eq!(check_depth(&[b'['; MAX_DEPTH]), Ok(()));
+        assert!(check_depth(&[b'['; MAX_DEPTH + 1]).is_err());
+        assert_eq!(check_depth(br#"["\\"]"#), Ok(()));
+    }
+
+    #[test]
+    fn finds_repeated_names_that_share_a_long_prefix_in_large_objects() {
+        let members: Vec<String> = (0..40).map(|i| format!(r#""prefix-{i:03}":{i}"#)).collect();
+        let json = format!(r#"{{{},"prefix-017":0}}"#, members.join(","));
+        assert!(matches!(
+            names(json.as_bytes()),
+            Err(VerifyError::DuplicateMember { name, .. }) if name == "prefix-017"
+        ));
+        let json = format!("{{{}}}", members.join(","));
+        assert_eq!(names(json.as_bytes()).unwrap().len(), 40);
     }
 
     #[test]

@@ -34,3 +34,22 @@ fn a_verifier_is_bound_to_its_secret_at_construction() {
     let verifier = Verifier::new(&other).with_clock(clock());
     assert_eq!(verifier.verify(&token), Err(VerifyError::InvalidSignature));
 }
+
+/// Found by the `claims` fuzz target: a number in a custom claim must parse to the f64 nearest it,
+/// or re-issuing the verified claims signs a different value than the token held.
+#[test]
+fn custom_numbers_survive_verify_and_reissue() {
+    type Custom = serde_json::Map<String, serde_json::Value>;
+    let digits = format!("1{}", "0".repeat(60));
+    let token = with(&format!(
+        r#","n":{digits},"f":0.1,"g":2.2250738585072011e-308"#
+    ));
+    let claims = verifier().verify_as::<Custom>(&token).unwrap();
+    assert_eq!(claims.custom["n"].as_f64(), Some(1e60));
+    assert_eq!(
+        claims.custom["g"].as_f64(),
+        Some(2.225_073_858_507_201e-308)
+    );
+    let reissued = issuer().issue_claims(&claims).unwrap();
+    assert_eq!(verifier().verify_as::<Custom>(&reissued), Ok(claims));
+}

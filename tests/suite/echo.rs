@@ -33,17 +33,20 @@ fn attacker_chosen_names_cannot_forge_log_lines() {
     );
 }
 
+#[derive(Debug, serde::Deserialize)]
+#[allow(dead_code)] // read only to fail
+struct Numbered {
+    n: u64,
+}
+
 #[test]
 fn parser_messages_are_bounded() {
-    let token = unsigned(&format!(r#""{}""#, "Z".repeat(3_000)));
-    let err = verifier().verify(&token).unwrap_err();
-    let VerifyError::Json {
-        part: TokenPart::Header,
-        reason,
-    } = &err
-    else {
+    let token = with(&format!(r#","n":"{}""#, "Z".repeat(3_000)));
+    let err = verifier().verify_as::<Numbered>(&token).unwrap_err();
+    let VerifyError::InvalidClaims { reason } = &err else {
         panic!("{err:?}")
     };
+    assert!(reason.starts_with("invalid type: string \"ZZZ"), "{reason}");
     assert!(
         reason.chars().count() <= 201,
         "{} characters",
@@ -88,4 +91,57 @@ fn escaped_lone_surrogates_in_the_header_are_refused() {
         &verifier().verify(&token).unwrap_err(),
         TokenPart::Header
     ));
+}
+
+/// U+2028 and U+2029 end a line for JavaScript and many log viewers; the bidirectional controls
+/// reorder what a reader sees around them. A parser message that quotes them gets them escaped.
+#[test]
+fn line_and_direction_controls_are_escaped_in_messages() {
+    let controls = "\u{2028}\u{2029}\u{85}\u{200e}\u{200f}\u{202a}\u{202b}\u{202c}\u{202d}\u{202e}\u{2066}\u{2067}\u{2068}\u{2069}";
+    let token = with(&format!(r#","n":"ok{controls}""#));
+    let err = verifier().verify_as::<Numbered>(&token).unwrap_err();
+    let message = err.to_string();
+    for c in controls.chars() {
+        assert!(!message.contains(c), "raw {c:?} in {message:?}");
+    }
+    assert!(
+        message.contains(r"ok\u{2028}\u{2029}\u{85}\u{200e}"),
+        "{message}"
+    );
+    let token = unsigned(&format!(
+        r#"{{"alg":"HS256","x{controls}":1,"x{controls}":2}}"#
+    ));
+    let Err(VerifyError::DuplicateMember { name, .. }) = verifier().verify(&token) else {
+        panic!("expected DuplicateMember");
+    };
+    assert!(name.starts_with(r"x\u{2028}\u{2029}"), "{name}");
+    assert!(!controls.chars().any(|c| name.contains(c)), "{name:?}");
+}
+
+/// Issuer and audience mismatches repeat what the token says, bounded like every other value.
+#[test]
+fn issuer_and_audience_are_echoed_bounded() {
+    let long = "I".repeat(1_000);
+    let token = with(&format!(
+        r#","iss":"{long}\u2028","aud":["{long}","{long}"]"#
+    ));
+    let Err(VerifyError::IssuerMismatch {
+        found: Some(found), ..
+    }) = verifier().with_issuer("users").verify(&token)
+    else {
+        panic!("expected IssuerMismatch");
+    };
+    assert_eq!(found, format!("{}…", "I".repeat(64)));
+    let Err(VerifyError::AudienceMismatch { found, .. }) =
+        verifier().with_audience("catalog").verify(&token)
+    else {
+        panic!("expected AudienceMismatch");
+    };
+    assert_eq!(
+        found,
+        [
+            format!("{}…", "I".repeat(64)),
+            format!("{}…", "I".repeat(64))
+        ]
+    );
 }

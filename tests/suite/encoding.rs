@@ -140,3 +140,28 @@ fn rejections_show_times_as_rfc_3339_utc() {
         "token expired at 2026-01-08T00:00:00Z (now 2026-01-09T00:00:00Z)"
     );
 }
+
+/// A large payload is checked for canonical base64url before the HMAC, like a small one, though
+/// it is decoded only after it: a malformed segment is still diagnosed as what it is.
+#[test]
+fn a_large_malformed_payload_is_diagnosed_before_the_signature() {
+    let payload = product_payload().replace('}', &format!(r#","pad":"{}"}}"#, "x".repeat(2_000)));
+    let token = token_with_payload(&payload);
+    assert_eq!(verifier().verify(&token).unwrap().sub, "42");
+    let [header, payload, signature]: [&str; 3] =
+        token.split('.').collect::<Vec<_>>().try_into().unwrap();
+    for bad in [
+        format!("{payload}="),
+        format!("{payload} "),
+        format!("{}+{}", &payload[..100], &payload[101..]),
+    ] {
+        assert_eq!(
+            verifier().verify(&format!("{header}.{bad}.{signature}")),
+            Err(VerifyError::Base64 {
+                part: TokenPart::Payload
+            }),
+            "{}",
+            bad.len()
+        );
+    }
+}

@@ -1,7 +1,7 @@
 //! The header rules: only HS256, no `crit`, `typ` absent or JWT, key-locating headers never followed, no repeated names.
 
 use crate::common::*;
-use jwt_auth::{TokenPart, VerifyError};
+use jwt_auth::{MAX_HEADER_LEN, TokenPart, VerifyError};
 
 #[test]
 fn only_hs256_is_accepted() {
@@ -50,7 +50,7 @@ fn an_escaped_hs256_is_still_hs256() {
 
 #[test]
 fn a_long_alg_is_echoed_truncated() {
-    let alg = "X".repeat(500);
+    let alg = "X".repeat(150);
     let token = token_with_header(&format!(r#"{{"alg":"{alg}"}}"#));
     let Err(VerifyError::UnsupportedAlgorithm { alg: echoed }) = verifier().verify(&token) else {
         panic!("expected UnsupportedAlgorithm");
@@ -130,4 +130,29 @@ fn a_duplicate_header_name_is_refused() {
             name: "alg".into()
         })
     );
+}
+
+#[test]
+fn a_header_over_the_cap_is_refused_before_it_is_decoded() {
+    // Padded with spaces inside the object, it would pass every other rule.
+    let fits = |len: usize| {
+        let json = format!(r#"{{"alg":"HS256"{}}}"#, " ".repeat(len * 3 / 4 - 15));
+        assert_eq!(b64(&json).len(), len);
+        token_with_header(&json)
+    };
+    assert_eq!(verifier().verify(&fits(MAX_HEADER_LEN)).unwrap().sub, "42");
+    let over = fits(MAX_HEADER_LEN + 4);
+    assert_eq!(
+        verifier().verify(&over),
+        Err(VerifyError::HeaderTooLarge {
+            len: MAX_HEADER_LEN + 4,
+            max: MAX_HEADER_LEN
+        })
+    );
+    // Not base64 at all: the length is what is judged first.
+    let garbage = format!("{}.e30.{}", "!".repeat(MAX_HEADER_LEN + 1), "A".repeat(43));
+    assert!(matches!(
+        verifier().verify(&garbage),
+        Err(VerifyError::HeaderTooLarge { .. })
+    ));
 }

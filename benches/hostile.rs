@@ -1,0 +1,537 @@
+//! What rejecting hostile input costs, against the budget of issue 12: for every input up to
+//! [`MAX_TOKEN_LEN`], rejecting it costs at most the larger of 10x a valid verify of the product's
+//! token and 2x an HMAC-SHA256 over the same bytes.
+//!
+//! ```sh
+//! cargo bench --bench hostile                       # rust-crypto backend
+//! cargo bench --bench hostile --no-default-features --features aws-lc-rs
+//! ```
+//!
+//! Each case is a token an attacker can send (or, marked "signed", one whose payload only a holder
+//! of the secret can sign, so that the claims parser runs on it). After the measurements it prints
+//! each case's median, the HMAC over the same bytes, and the ratio to the budget. Speed is not
+//! asserted: a case over budget is reported as `OVER`, to be fixed in the library.
+
+use std::fmt::Write as _;
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use criterion::Criterion;
+use jwt_auth::{Issuer, MAX_TOKEN_LEN, Secret, Verifier};
+
+/// `openssl rand -hex 32`, as in production.
+const SECRET: &str = "ec67705a52ace3b4b1f8a22055baa064e8a12889e724bace163bf8e987ee63b4";
+/// The header every peer writes.
+const HEADER: &str = r#"{"alg":"HS256","typ":"JWT"}"#;
+/// A payload the policy accepts until 2100, for the cases that need the parser to get past `exp`.
+const CLAIMS_START: &str = r#"{"sub":"42","exp":4102444800,"x":"#;
+
+/// HMAC-SHA256 with a precomputed key, on the same crypto crate as the backend under test.
+mod mac {
+    #[cfg(feature = "aws-lc-rs")]
+    pub(crate) struct Key(aws_lc_rs::hmac::Key);
+    #[cfg(all(feature = "rust-crypto", not(feature = "aws-lc-rs")))]
+    pub(crate) struct Key(hmac::Hmac<sha2::Sha256>);
+
+    impl Key {
+        #[cfg(feature = "aws-lc-rs")]
+        pub(crate) fn new(secret: &[u8]) -> Self {
+            Self(aws_lc_rs::hmac::Key::new(
+                aws_lc_rs::hmac::HMAC_SHA256,
+                secret,
+            ))
+        }
+        #[cfg(all(feature = "rust-crypto", not(feature = "aws-lc-rs")))]
+        pub(crate) fn new(secret: &[u8]) -> Self {
+            use hmac::Mac as _;
+            Self(hmac::Hmac::new_from_slice(secret).unwrap())
+        }
+
+        #[cfg(feature = "aws-lc-rs")]
+        pub(crate) fn tag(&self, message: &[u8]) -> [u8; 32] {
+            aws_lc_rs::hmac::sign(&self.0, message)
+                .as_ref()
+                .try_into()
+                .unwrap()
+        }
+        #[cfg(all(feature = "rust-crypto", not(feature = "aws-lc-rs")))]
+        pub(crate) fn tag(&self, message: &[u8]) -> [u8; 32] {
+            use hmac::Mac as _;
+            let mut mac = self.0.clone();
+            mac.update(message);
+            mac.finalize().into_bytes().into()
+        }
+    }
+}
+
+/// A hostile token and what it is.
+struct Case {
+    name: &'static str,
+    token: String,
+    /// Read with `verify_as::<serde_json::Map<..>>`, so that every custom claim is parsed.
+    custom: bool,
+}
+
+fn b64(json: &str) -> String {
+    URL_SAFE_NO_PAD.encode(json)
+}
+
+/// A token with a signature that does not match.
+fn forged(header: &str, payload: &str) -> String {
+    format!("{}.{}.{}", b64(header), b64(payload), "A".repeat(43))
+}
+
+/// A token with a valid signature over whatever `header` and `payload` are.
+fn signed(key: &mac::Key, header: &str, payload: &str) -> String {
+    let input = format!("{}.{}", b64(header), b64(payload));
+    let tag = key.tag(input.as_bytes());
+    format!("{input}.{}", URL_SAFE_NO_PAD.encode(tag))
+}
+
+/// How many bytes of JSON fill a segment so that the token, with `other` bytes of JSON in the
+/// other JSON segment, stays within the cap.
+fn fill(other: usize) -> usize {
+    // Two dots, a 43-character signature, and base64's 4 characters per 3 bytes.
+    let other_encoded = (other * 4).div_ceil(3);
+    (MAX_TOKEN_LEN - 2 - 43 - other_encoded) * 3 / 4
+}
+
+/// `start`, then `unit` as often as fits in `len` bytes before `end`.
+fn repeat_within(start: &str, unit: &str, end: &str, len: usize) -> String {
+    let count = (len - start.len() - end.len()) / unit.len();
+    format!("{start}{}{end}", unit.repeat(count))
+}
+
+/// Distinct short names: `a`, `b`, …, `aa`, `ab`, …
+fn name(mut i: usize) -> String {
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    let mut name = String::new();
+    loop {
+        name.push(char::from(ALPHABET[i % ALPHABET.len()]));
+        i /= ALPHABET.len();
+        if i == 0 {
+            return name;
+        }
+        i -= 1;
+    }
+}
+
+/// An object of `{"alg":"HS256"` then as many distinct members `"name":0` as fit in `len` bytes,
+/// then `last` (which may repeat the first name).
+fn many_members(start: &str, last: &str, len: usize) -> String {
+    let mut json = start.to_owned();
+    for i in 0.. {
+        let member = format!(r#","{}":0"#, name(i));
+        if json.len() + member.len() + last.len() + 1 > len {
+            break;
+        }
+        json.push_str(&member);
+    }
+    write!(json, "{last}}}").unwrap();
+    json
+}
+
+#[allow(clippy::too_many_lines)] // one entry per case reads better than a split
+fn cases(key: &mac::Key) -> Vec<Case> {
+    let small = r#"{"sub":"42","exp":4102444800}"#;
+    // The largest header the verifier parses; a forged payload fills the rest of the token.
+    let header_room = jwt_auth::MAX_HEADER_LEN * 3 / 4;
+    let with_filler = |header: &str| {
+        let filler = repeat_within(CLAIMS_START, "0", "}", fill(header.len()));
+        forged(header, &filler)
+    };
+    let payload_room = fill(HEADER.len());
+    let hdr = r#"{"alg":"HS256","x":"#;
+    let mut cases = Vec::new();
+    let mut add = |name, token: String, custom| {
+        assert!(
+            token.len() <= MAX_TOKEN_LEN,
+            "{name}: {} bytes",
+            token.len()
+        );
+        cases.push(Case {
+            name,
+            token,
+            custom,
+        });
+    };
+
+    // Shape: no JSON at all.
+    add("dots", ".".repeat(MAX_TOKEN_LEN), false);
+    add("one segment", "A".repeat(MAX_TOKEN_LEN), false);
+    add(
+        "four segments",
+        format!("{}...", "A".repeat(MAX_TOKEN_LEN - 3)),
+        false,
+    );
+    add(
+        "base64 garbage",
+        format!("{}.e30.{}", "!".repeat(MAX_TOKEN_LEN - 48), "A".repeat(43)),
+        false,
+    );
+    let mut late = b64(&"A".repeat(fill(small.len())));
+    late.pop();
+    late.push('!');
+    add(
+        "header base64, bad last byte",
+        format!("{late}.{}.{}", b64(small), "A".repeat(43)),
+        false,
+    );
+    let long_sig = b64(&"A".repeat(fill(HEADER.len() + small.len())));
+    add(
+        "signature 6 KiB",
+        format!("{}.{}.{long_sig}", b64(HEADER), b64(small)),
+        false,
+    );
+    add(
+        "forged, payload 6 KiB",
+        forged(HEADER, &repeat_within(CLAIMS_START, "0", "}", payload_room)),
+        false,
+    );
+
+    // The header: parsed before the signature is checked, so anyone can make us parse it; the
+    // longest the verifier parses, with a forged payload up to the token cap.
+    add(
+        "header over the cap",
+        forged(
+            &many_members(r#"{"alg":"HS256""#, "", fill(small.len())),
+            small,
+        ),
+        false,
+    );
+    add(
+        "header, most distinct members",
+        with_filler(&many_members(r#"{"alg":"HS256""#, "", header_room)),
+        false,
+    );
+    add(
+        "header, most members, last repeats",
+        with_filler(&many_members(
+            r#"{"alg":"HS256""#,
+            r#","alg":0"#,
+            header_room,
+        )),
+        false,
+    );
+    add(
+        "header, most identical members",
+        with_filler(&repeat_within(
+            r#"{"alg":"HS256""#,
+            r#","a":0"#,
+            "}",
+            header_room,
+        )),
+        false,
+    );
+    add(
+        "header, nested arrays",
+        with_filler(&repeat_within(hdr, "[", "", header_room)),
+        false,
+    );
+    add(
+        "header, nested arrays, closed",
+        with_filler(&{
+            let depth = (header_room - hdr.len() - 1) / 2;
+            format!("{hdr}{}{}}}", "[".repeat(depth), "]".repeat(depth))
+        }),
+        false,
+    );
+    add(
+        "header, nested objects",
+        with_filler(&repeat_within(hdr, r#"{"a":"#, "", header_room)),
+        false,
+    );
+    add(
+        "header, 127-deep arrays, repeated",
+        with_filler(&repeat_within(
+            r#"{"alg":"HS256","x":[0"#,
+            &format!(",{}{}", "[".repeat(126), "]".repeat(126)),
+            "]}",
+            header_room,
+        )),
+        false,
+    );
+    add(
+        "header, string of escapes",
+        with_filler(&repeat_within(
+            r#"{"alg":"HS256","x":""#,
+            r"\n",
+            "\"}",
+            header_room,
+        )),
+        false,
+    );
+    add(
+        "header, \\u escapes",
+        with_filler(&repeat_within(
+            r#"{"alg":"HS256","x":""#,
+            r"\u0041",
+            "\"}",
+            header_room,
+        )),
+        false,
+    );
+    add(
+        "header, surrogate pairs, lone last",
+        with_filler(&repeat_within(
+            r#"{"alg":"HS256","x":""#,
+            r"\ud83d\ude00",
+            r#"\ud800"}"#,
+            header_room,
+        )),
+        false,
+    );
+    add(
+        "header, escaped names",
+        with_filler(&repeat_within(
+            r#"{"alg":"HS256""#,
+            r#","\u0061\u0062":0"#,
+            "}",
+            header_room,
+        )),
+        false,
+    );
+    add(
+        "header, long escaped alg",
+        with_filler(&repeat_within(r#"{"alg":""#, r"\u2028", "\"}", header_room)),
+        false,
+    );
+    add(
+        "header, unknown long kid",
+        with_filler(&repeat_within(
+            r#"{"alg":"HS256","kid":""#,
+            "k",
+            "\"}",
+            header_room,
+        )),
+        false,
+    );
+    add(
+        "header, huge integer",
+        with_filler(&repeat_within(
+            r#"{"alg":"HS256","x":[1"#,
+            "1",
+            "]}",
+            header_room,
+        )),
+        false,
+    );
+    add(
+        "header, long fraction",
+        with_filler(&repeat_within(
+            r#"{"alg":"HS256","x":[0."#,
+            "0",
+            "1]}",
+            header_room,
+        )),
+        false,
+    );
+    add(
+        "header, huge exponent",
+        with_filler(&repeat_within(
+            r#"{"alg":"HS256","x":[1e"#,
+            "9",
+            "]}",
+            header_room,
+        )),
+        false,
+    );
+    add(
+        "header, most numbers",
+        with_filler(&repeat_within(
+            r#"{"alg":"HS256","x":[0"#,
+            ",1.5e3",
+            "]}",
+            header_room,
+        )),
+        false,
+    );
+    add(
+        "header, whitespace",
+        with_filler(&repeat_within("{", " ", r#""alg":"HS256"}"#, header_room)),
+        false,
+    );
+
+    // The payload, validly signed: the parser runs only for a holder of the secret, but its
+    // cost must still be bounded.
+    let claims = |unit: &str, end: &str| repeat_within(CLAIMS_START, unit, end, payload_room);
+    add(
+        "signed, nested arrays in a claim",
+        signed(key, HEADER, &claims("[", "")),
+        false,
+    );
+    add(
+        "signed, nested arrays, custom map",
+        signed(key, HEADER, &claims("[", "")),
+        true,
+    );
+    add(
+        "signed, 127-deep arrays, custom map",
+        signed(
+            key,
+            HEADER,
+            &repeat_within(
+                r#"{"sub":"42","exp":4102444800,"x":[0"#,
+                &format!(",{}{}", "[".repeat(126), "]".repeat(126)),
+                "]}",
+                payload_room,
+            ),
+        ),
+        true,
+    );
+    add(
+        "signed, 1k claims, last repeats",
+        signed(
+            key,
+            HEADER,
+            &many_members(
+                r#"{"sub":"42","exp":4102444800"#,
+                r#","sub":"1""#,
+                payload_room,
+            ),
+        ),
+        true,
+    );
+    add(
+        "signed, surrogates, lone last",
+        signed(
+            key,
+            HEADER,
+            &repeat_within(
+                r#"{"sub":"42","exp":4102444800,"x":""#,
+                r"\ud83d\ude00",
+                r#"\ud800"}"#,
+                payload_room,
+            ),
+        ),
+        true,
+    );
+    add(
+        "signed, huge exp",
+        signed(
+            key,
+            HEADER,
+            &repeat_within(r#"{"sub":"42","exp":1"#, "1", "}", payload_room),
+        ),
+        false,
+    );
+    cases
+}
+
+/// The median of one benchmark of this run, in nanoseconds, from criterion's estimates; `None`
+/// when it did not run in this process.
+fn median_ns(group: &str, name: &str, started: SystemTime) -> Option<f64> {
+    let home = std::env::var_os("CRITERION_HOME").map_or_else(
+        || {
+            let target = std::env::var_os("CARGO_TARGET_DIR")
+                .map_or_else(|| PathBuf::from("target"), PathBuf::from);
+            target.join("criterion")
+        },
+        PathBuf::from,
+    );
+    let path = home.join(group).join(name).join("new/estimates.json");
+    if std::fs::metadata(&path).and_then(|m| m.modified()).ok()? < started {
+        return None;
+    }
+    let text = std::fs::read_to_string(path).ok()?;
+    let estimates: serde_json::Value = serde_json::from_str(&text).ok()?;
+    estimates["median"]["point_estimate"].as_f64()
+}
+
+/// Criterion's directory name for a benchmark name (its `make_filename_safe`).
+fn dir(name: &str) -> String {
+    name.replace(['?', '"', '/', '\\', '*', '<', '>', ':', '|', '^'], "_")
+}
+
+fn main() {
+    let started = SystemTime::now();
+    let secret = Secret::new(SECRET).unwrap();
+    let verifier = Verifier::new(&secret);
+    let key = mac::Key::new(SECRET.as_bytes());
+    let product = Issuer::new(&secret)
+        .issue("123456", Some("ada@example.com"))
+        .unwrap();
+    let cases = cases(&key);
+    for case in &cases {
+        let result = if case.custom {
+            verifier
+                .verify_as::<serde_json::Map<String, serde_json::Value>>(&case.token)
+                .map(drop)
+        } else {
+            verifier.verify(&case.token).map(drop)
+        };
+        let err = result.expect_err(case.name);
+        println!("{:<38} {:>5} bytes: {err}", case.name, case.token.len());
+    }
+
+    let mut c = Criterion::default()
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(1))
+        .configure_from_args();
+    let mut group = c.benchmark_group("hostile");
+    group.bench_function("valid product token", |b| {
+        b.iter(|| verifier.verify(black_box(&product)).unwrap());
+    });
+    // Each case is followed at once by the HMAC over as many bytes, so that the two are measured
+    // under the same load on a shared machine.
+    for case in &cases {
+        group.bench_function(case.name, |b| {
+            if case.custom {
+                b.iter(|| {
+                    verifier
+                        .verify_as::<serde_json::Map<String, serde_json::Value>>(black_box(
+                            &case.token,
+                        ))
+                        .unwrap_err()
+                });
+            } else {
+                b.iter(|| verifier.verify(black_box(&case.token)).unwrap_err());
+            }
+        });
+        let bytes = vec![b'A'; case.token.len()];
+        group.bench_function(format!("{} (HMAC)", case.name), |b| {
+            b.iter(|| key.tag(black_box(&bytes)));
+        });
+    }
+    group.finish();
+    c.final_summary();
+
+    let Some(valid) = median_ns("hostile", &dir("valid product token"), started) else {
+        println!("\n(no summary: run the whole bench, without a filter, to get the ratios)");
+        return;
+    };
+    println!(
+        "\nSummary ({} backend), medians of this run; budget = max(10 x valid verify {valid:.0} ns, \
+         2 x HMAC over the same bytes):",
+        jwt_auth::CRYPTO_BACKEND
+    );
+    println!(
+        "  {:<38} {:>6} {:>10} {:>10} {:>10} {:>6}",
+        "case", "bytes", "median ns", "HMAC ns", "budget ns", "ratio"
+    );
+    let mut over = 0;
+    for case in &cases {
+        let (Some(median), Some(hmac)) = (
+            median_ns("hostile", &dir(case.name), started),
+            median_ns("hostile", &dir(&format!("{} (HMAC)", case.name)), started),
+        ) else {
+            println!("  {:<38} (not run)", case.name);
+            continue;
+        };
+        let budget = (10.0 * valid).max(2.0 * hmac);
+        let ratio = median / budget;
+        if ratio > 1.0 {
+            over += 1;
+        }
+        println!(
+            "  {:<38} {:>6} {median:>10.0} {hmac:>10.0} {budget:>10.0} {ratio:>6.2} {}",
+            case.name,
+            case.token.len(),
+            if ratio > 1.0 { "OVER" } else { "ok" }
+        );
+    }
+    println!("  {over} case(s) over budget");
+}
