@@ -4,7 +4,9 @@
 use std::fmt;
 
 use http::{HeaderValue, Response, StatusCode, header};
-use jwt_auth::{KeyRing, MemoryStore, SessionError, SessionStore, Sessions, TokenPair, Verifier};
+use jwt_auth::{
+    KeyRing, MemoryStore, SessionError, SessionEvent, SessionStore, Sessions, TokenPair, Verifier,
+};
 #[cfg(feature = "redis")]
 use jwt_auth::{RedisConfig, RedisStore, StoreError};
 use serde::Deserialize;
@@ -41,7 +43,10 @@ impl SessionBackend {
     pub fn memory(keys: &KeyRing, verifier: Verifier) -> (Self, Verifier) {
         let store = MemoryStore::new();
         let verifier = verifier.with_revocation(store.revocations());
-        (Self::Memory(Sessions::new(keys, store)), verifier)
+        (
+            Self::Memory(with_events(Sessions::new(keys, store))),
+            verifier,
+        )
     }
 
     /// Sessions in the Redis at `url`, and `verifier` extended with the store's revocation
@@ -57,7 +62,10 @@ impl SessionBackend {
     ) -> Result<(Self, Verifier), StoreError> {
         let store = RedisStore::new(RedisConfig::new(url))?;
         let verifier = verifier.with_revocation(store.revocations());
-        Ok((Self::Redis(Sessions::new(keys, store)), verifier))
+        Ok((
+            Self::Redis(with_events(Sessions::new(keys, store))),
+            verifier,
+        ))
     }
 
     /// For Redis, waits up to `timeout` until the revocation mirror has loaded every entry: a
@@ -143,6 +151,20 @@ impl SessionBackend {
             Err(err) => session_error(&err, "logout everywhere failed"),
         }
     }
+}
+
+/// Logs a reused refresh token (a stolen one, or a client bug) as a warning, the signal to alert
+/// on, and a repeated one (two tabs, or a retry) as information. Logouts are the routes' own.
+fn with_events<S: SessionStore>(sessions: Sessions<S>) -> Sessions<S> {
+    sessions.with_event_handler(|event| match event {
+        SessionEvent::Reused { sub, sid } => {
+            tracing::warn!(%sub, %sid, "refresh token reused: session revoked");
+        }
+        SessionEvent::Repeated { sub, sid } => {
+            tracing::info!(%sub, %sid, "refresh token presented again within its grace");
+        }
+        _ => {}
+    })
 }
 
 fn parse(body: &[u8]) -> Option<RefreshRequest> {

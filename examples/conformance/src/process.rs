@@ -521,6 +521,21 @@ pub fn two_processes_share_sessions(binary: &str) {
     assert_eq!(me_status(&first, &access), StatusCode::OK);
     crate::token_pair(&post_refresh_token(&first, "/refresh", &next));
     crate::assert_invalid_grant(&post_refresh_token(&second, "/refresh", &refresh));
+    // The process that saw the reuse says so, as a warning to alert on (its pipe is read by a
+    // thread of ours: give it a moment).
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !second.stdout().contains("WARN")
+        || !second
+            .stdout()
+            .contains("refresh token reused: session revoked")
+    {
+        assert!(
+            Instant::now() < deadline,
+            "no reuse warning:\n{}",
+            second.stdout()
+        );
+        thread::sleep(Duration::from_millis(10));
+    }
 
     let mut tokens = vec![refresh, next];
     let mut delays = Vec::with_capacity(LOGOUTS);
