@@ -10,5 +10,14 @@ packages=(-p example-common -p example-conformance -p jwt-auth-axum-example -p j
 
 step() { printf '\n==> %s\n' "$*"; }
 
-step "tests: in-process scenarios, real processes, timeouts over raw connections"
-cargo test --locked "${packages[@]}" --all-features
+# Two service processes share a real Redis in the process tests (.ci/redis.sh, which would
+# install it too, runs after this script).
+if ! command -v redis-server >/dev/null; then
+    step "installing redis-server"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+fi
+
+step "tests: in-process scenarios, real processes (two on one Redis), timeouts over raw connections"
+# --nocapture: the logout propagation figures between two processes are printed.
+cargo test --locked "${packages[@]}" --all-features -- --nocapture

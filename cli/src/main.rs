@@ -15,6 +15,7 @@ mod input;
 mod keys;
 mod output;
 mod secret;
+mod session;
 mod token;
 mod verdict;
 
@@ -25,7 +26,8 @@ use jwt_auth::time::OffsetDateTime;
 
 use crate::output::{Outcome, UsageError};
 
-/// Generate and check the shared JWT secret; issue, verify and inspect HS256 tokens.
+/// Generate and check the shared JWT secret; issue, verify and inspect HS256 tokens; log a user
+/// out everywhere.
 #[derive(Debug, Parser)]
 #[command(name = "jwt-auth", version)]
 #[command(after_help = "\
@@ -48,6 +50,9 @@ enum Command {
     /// Issue, verify and inspect tokens.
     #[command(subcommand)]
     Token(token::TokenCommand),
+    /// End sessions through the Redis the services share.
+    #[command(subcommand)]
+    Session(session::SessionCommand),
 }
 
 /// `--now`, shared by the commands that read the clock.
@@ -64,6 +69,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Secret(command) => secret::run(command),
         Command::Token(command) => token::run(command),
+        Command::Session(command) => session::run(command),
     };
     match outcome {
         Ok(outcome) => output::emit(&outcome, cli.json),

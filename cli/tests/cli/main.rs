@@ -129,5 +129,6 @@ mod inspect;
 mod issue;
 mod ring;
 mod secret;
+mod session;
 mod usage;
 mod verify;

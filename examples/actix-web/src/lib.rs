@@ -1,5 +1,6 @@
-//! An actix-web 4 service that authenticates with `jwt-auth`: `POST /login` issues tokens,
-//! `GET /me` requires one, `GET /hello` takes one optionally, `GET /health` is public.
+//! An actix-web 4 service that authenticates with `jwt-auth`: `POST /login` starts a session,
+//! `POST /refresh`, `POST /logout` and `POST /logout-everywhere` go on with it or end it,
+//! `GET /me` requires an access token, `GET /hello` takes one optionally, `GET /health` is public.
 //!
 //! Authentication is `jwt-auth`'s own actix-web integration (feature `actix-web`): the handlers
 //! take `jwt_auth::actix_web::Authenticated` or `MaybeAuthenticated`, and [`app`] logs each
@@ -51,6 +52,21 @@ pub fn app(
         .service(
             web::resource("/login")
                 .route(web::post().to(login))
+                .default_service(web::to(|| async { not_allowed("POST") })),
+        )
+        .service(
+            web::resource("/refresh")
+                .route(web::post().to(refresh))
+                .default_service(web::to(|| async { not_allowed("POST") })),
+        )
+        .service(
+            web::resource("/logout")
+                .route(web::post().to(logout))
+                .default_service(web::to(|| async { not_allowed("POST") })),
+        )
+        .service(
+            web::resource("/logout-everywhere")
+                .route(web::post().to(logout_everywhere))
                 .default_service(web::to(|| async { not_allowed("POST") })),
         )
         .service(
@@ -150,6 +166,8 @@ fn cors(origins: &[String]) -> Cors {
         .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin))
         .allowed_methods([Method::GET, Method::POST])
         .allowed_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+        // A page tells an expired token (refresh) from an outage (retry later) by these.
+        .expose_headers([header::WWW_AUTHENTICATE, header::RETRY_AFTER])
         .max_age(600)
 }
 
@@ -183,17 +201,38 @@ async fn login(
         return respond(LoginError::InvalidRequest.to_response());
     };
     // Argon2 takes tens of milliseconds of CPU: keep it off the async workers.
-    let backend = backend.into_inner();
-    match web::block(move || backend.login(&request)).await {
-        Ok(Ok(token)) => HttpResponse::Ok()
-            .insert_header((header::CACHE_CONTROL, "no-store"))
-            .json(token),
+    let blocking = backend.clone().into_inner();
+    match web::block(move || blocking.authenticate(&request)).await {
+        Ok(Ok((sub, email))) => respond(backend.start_session(&sub, &email).await),
         Ok(Err(err)) => respond(err.to_response()),
         Err(err) => {
             tracing::error!(error = %err, "login task failed");
             respond(LoginError::Internal.to_response())
         }
     }
+}
+
+/// `POST /refresh` `{"refresh_token"}`: a new pair.
+async fn refresh(backend: web::Data<Backend>, body: web::Bytes) -> HttpResponse {
+    respond(backend.sessions.refresh_response(&body).await)
+}
+
+/// `POST /logout` `{"refresh_token"}`: ends that session.
+async fn logout(backend: web::Data<Backend>, body: web::Bytes) -> HttpResponse {
+    respond(backend.sessions.logout_response(&body).await)
+}
+
+/// `POST /logout-everywhere` with the bearer access token: ends every session of its subject.
+async fn logout_everywhere(
+    backend: web::Data<Backend>,
+    Authenticated(claims): Authenticated,
+) -> HttpResponse {
+    respond(
+        backend
+            .sessions
+            .logout_everywhere_response(&claims.sub)
+            .await,
+    )
 }
 
 /// `GET /me`: who the token says the caller is.

@@ -2,9 +2,13 @@
 //! it reads.
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use actix_web::web;
 use jwt_auth_actix_web_example::server;
+
+/// How long start-up waits for Redis's revocation entries before serving anyway.
+const REDIS_STARTUP_WAIT: Duration = Duration::from_secs(2);
 
 #[actix_web::main]
 async fn main() -> ExitCode {
@@ -12,6 +16,7 @@ async fn main() -> ExitCode {
         Ok(started) => started,
         Err(exit_code) => return exit_code,
     };
+    backend.sessions.wait_ready(REDIS_STARTUP_WAIT).await;
     // actix-web stops gracefully on Ctrl-C and SIGTERM by itself.
     let server = match server(web::Data::new(backend), &settings) {
         Ok(server) => server,

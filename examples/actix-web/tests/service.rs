@@ -16,7 +16,7 @@ impl Client for ActixClient {
     const DISALLOWED_PREFLIGHT_STATUS: StatusCode = StatusCode::BAD_REQUEST;
 
     async fn start(settings: &Settings) -> Self {
-        let backend = Backend::new(settings, AccountStore::with_demo_account().unwrap());
+        let backend = Backend::new(settings, AccountStore::with_demo_account().unwrap()).unwrap();
         Self {
             backend: web::Data::new(backend),
             settings: settings.clone(),

@@ -1,5 +1,6 @@
-//! An axum 0.8 service that authenticates with `jwt-auth`: `POST /login` issues tokens,
-//! `GET /me` requires one, `GET /hello` takes one optionally, `GET /health` is public.
+//! An axum 0.8 service that authenticates with `jwt-auth`: `POST /login` starts a session,
+//! `POST /refresh`, `POST /logout` and `POST /logout-everywhere` go on with it or end it,
+//! `GET /me` requires an access token, `GET /hello` takes one optionally, `GET /health` is public.
 //!
 //! Authentication is `jwt-auth`'s own axum integration (feature `axum`): the handlers take
 //! `jwt_auth::axum::Authenticated`, and [`app`] logs each rejection's cause. [`app`] has the
@@ -12,7 +13,7 @@ use std::pin::pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRef, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
@@ -53,6 +54,9 @@ impl FromRef<AppState> for Verifier {
 pub fn app(backend: Arc<Backend>, settings: &Settings) -> Router {
     let api = Router::new()
         .route("/login", post(login))
+        .route("/refresh", post(refresh))
+        .route("/logout", post(logout))
+        .route("/logout-everywhere", post(logout_everywhere))
         .route("/me", get(me))
         .route("/hello", get(hello))
         .route("/health", get(health))
@@ -151,6 +155,8 @@ fn cors(origins: &[String]) -> CorsLayer {
         .allow_origin(AllowOrigin::list(origins))
         .allow_methods([Method::GET, Method::POST])
         .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+        // A page tells an expired token (refresh) from an outage (retry later) by these.
+        .expose_headers([header::WWW_AUTHENTICATE, header::RETRY_AFTER])
         .max_age(Duration::from_secs(600))
 }
 
@@ -169,14 +175,51 @@ async fn login(
     };
     // Argon2 takes tens of milliseconds of CPU: keep it off the async workers.
     let backend = Arc::clone(&state.backend);
-    match tokio::task::spawn_blocking(move || backend.login(&request)).await {
-        Ok(Ok(token)) => ([(header::CACHE_CONTROL, "no-store")], Json(token)).into_response(),
+    match tokio::task::spawn_blocking(move || backend.authenticate(&request)).await {
+        Ok(Ok((sub, email))) => state
+            .backend
+            .start_session(&sub, &email)
+            .await
+            .into_response(),
         Ok(Err(err)) => err.to_response().into_response(),
         Err(err) => {
             tracing::error!(error = %err, "login task failed");
             LoginError::Internal.to_response().into_response()
         }
     }
+}
+
+/// `POST /refresh` `{"refresh_token"}`: a new pair.
+async fn refresh(State(state): State<AppState>, body: Bytes) -> Response {
+    state
+        .backend
+        .sessions
+        .refresh_response(&body)
+        .await
+        .into_response()
+}
+
+/// `POST /logout` `{"refresh_token"}`: ends that session.
+async fn logout(State(state): State<AppState>, body: Bytes) -> Response {
+    state
+        .backend
+        .sessions
+        .logout_response(&body)
+        .await
+        .into_response()
+}
+
+/// `POST /logout-everywhere` with the bearer access token: ends every session of its subject.
+async fn logout_everywhere(
+    State(state): State<AppState>,
+    Authenticated(claims): Authenticated,
+) -> Response {
+    state
+        .backend
+        .sessions
+        .logout_everywhere_response(&claims.sub)
+        .await
+        .into_response()
 }
 
 /// `GET /me`: who the token says the caller is.

@@ -4,9 +4,13 @@
 use std::net::Ipv4Addr;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use jwt_auth_axum_example::{app, serve};
 use tokio::net::TcpListener;
+
+/// How long start-up waits for Redis's revocation entries before serving anyway.
+const REDIS_STARTUP_WAIT: Duration = Duration::from_secs(2);
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -14,6 +18,7 @@ async fn main() -> ExitCode {
         Ok(started) => started,
         Err(exit_code) => return exit_code,
     };
+    backend.sessions.wait_ready(REDIS_STARTUP_WAIT).await;
     let app = app(Arc::new(backend), &settings);
 
     let listener = match TcpListener::bind((Ipv4Addr::LOCALHOST, settings.port)).await {

@@ -17,7 +17,7 @@ impl Client for AxumClient {
     const DISALLOWED_PREFLIGHT_STATUS: StatusCode = StatusCode::OK;
 
     async fn start(settings: &Settings) -> Self {
-        let backend = Backend::new(settings, AccountStore::with_demo_account().unwrap());
+        let backend = Backend::new(settings, AccountStore::with_demo_account().unwrap()).unwrap();
         let app = jwt_auth_axum_example::app(Arc::new(backend), settings);
         // What `serve` provides when serving for real.
         Self(app.layer(MockConnectInfo(PEER)))

@@ -5,12 +5,13 @@ use std::fmt;
 use std::net::IpAddr;
 
 use http::{HeaderValue, Response, StatusCode, header};
-use jwt_auth::{AuthError, Claims, Issuer, Verifier, VerifyError};
+use jwt_auth::{AuthError, Claims, Verifier, VerifyError};
 use serde::{Deserialize, Serialize};
 
 use crate::accounts::AccountStore;
-use crate::config::Settings;
+use crate::config::{Settings, StartupError};
 use crate::limiter::{LoginLimiter, RetryAfter};
+use crate::sessions::{SessionBackend, token_response};
 
 /// The most a request body may hold, in bytes. A login is well under 1 KiB.
 pub const BODY_LIMIT: usize = 16 * 1024;
@@ -30,17 +31,6 @@ impl fmt::Debug for LoginRequest {
             .field("email", &self.email)
             .finish_non_exhaustive()
     }
-}
-
-/// `POST /login` success body, in the shape of an OAuth 2.0 token response (RFC 6749 §5.1).
-#[derive(Debug, Clone, Serialize)]
-pub struct TokenResponse {
-    /// The signed JWT.
-    pub access_token: String,
-    /// Always `"bearer"`.
-    pub token_type: &'static str,
-    /// Seconds until the token expires.
-    pub expires_in: i64,
 }
 
 /// `GET /me` body: who the token says the caller is.
@@ -151,10 +141,10 @@ impl LoginError {
 /// What the handlers need, built once at start-up and shared (behind an `Arc`) by every worker.
 #[derive(Debug)]
 pub struct Backend {
-    /// Checks bearer tokens.
+    /// Checks bearer tokens, revocations included.
     pub verifier: Verifier,
-    /// Signs tokens at login.
-    pub issuer: Issuer,
+    /// Starts, refreshes and ends sessions.
+    pub sessions: SessionBackend,
     /// The users.
     pub accounts: AccountStore,
     /// The `POST /login` rate limit.
@@ -162,14 +152,33 @@ pub struct Backend {
 }
 
 impl Backend {
-    /// The backend for `settings`, with `accounts`.
-    pub fn new(settings: &Settings, accounts: AccountStore) -> Self {
-        Self {
-            verifier: settings.auth.verifier().clone(),
-            issuer: settings.auth.issuer().clone(),
+    /// The backend for `settings`, with `accounts`: sessions in Redis when
+    /// [`Settings::redis_url`] is set (call it inside a Tokio runtime then), else in memory.
+    ///
+    /// # Errors
+    /// [`StartupError::Redis`] when the URL is not a Redis URL, or this build has no Redis
+    /// support.
+    pub fn new(settings: &Settings, accounts: AccountStore) -> Result<Self, StartupError> {
+        let keys = settings.auth.keys();
+        let verifier = settings.auth.verifier().clone();
+        let (sessions, verifier) = match settings.redis_url.as_deref() {
+            None => SessionBackend::memory(keys, verifier),
+            #[cfg(feature = "redis")]
+            Some(url) => SessionBackend::redis(keys, verifier, url)
+                .map_err(|err| StartupError::Redis(err.to_string()))?,
+            #[cfg(not(feature = "redis"))]
+            Some(_) => {
+                return Err(StartupError::Redis(
+                    "this build has no Redis support (feature `redis`)".to_owned(),
+                ));
+            }
+        };
+        Ok(Self {
+            verifier,
+            sessions,
             accounts,
             login_limiter: LoginLimiter::per_minute(settings.login_attempts_per_minute),
-        }
+        })
     }
 
     /// Counts a login attempt from `client`; call it before looking at the body.
@@ -183,12 +192,13 @@ impl Backend {
         })
     }
 
-    /// Checks the credentials and issues a token. Blocks for tens of milliseconds (Argon2): run
-    /// it on the framework's blocking pool.
+    /// Checks the credentials and answers the account's `(id, email)`. Blocks for tens of
+    /// milliseconds (Argon2): run it on the framework's blocking pool, then
+    /// [`Backend::start_session`].
     ///
     /// # Errors
-    /// [`LoginError::InvalidCredentials`], or [`LoginError::Internal`] when issuing fails.
-    pub fn login(&self, request: &LoginRequest) -> Result<TokenResponse, LoginError> {
+    /// [`LoginError::InvalidCredentials`].
+    pub fn authenticate(&self, request: &LoginRequest) -> Result<(String, String), LoginError> {
         let Some(account) = self
             .accounts
             .authenticate(&request.email, &request.password)
@@ -197,19 +207,22 @@ impl Backend {
             tracing::info!("login refused: invalid credentials");
             return Err(LoginError::InvalidCredentials);
         };
-        let access_token = self
-            .issuer
-            .issue(&account.id, Some(&account.email))
-            .map_err(|err| {
-                tracing::error!(error = %err, "login failed: cannot issue a token");
-                LoginError::Internal
-            })?;
-        tracing::info!(sub = %account.id, "login succeeded");
-        Ok(TokenResponse {
-            access_token,
-            token_type: "bearer",
-            expires_in: self.issuer.ttl().whole_seconds(),
-        })
+        Ok((account.id.clone(), account.email.clone()))
+    }
+
+    /// `POST /login`'s answer once [`Backend::authenticate`] passed: 200 with the RFC 6749 §5.1
+    /// body, refresh token included, or 503 with `Retry-After` when the store cannot answer.
+    pub async fn start_session(&self, sub: &str, email: &str) -> Response<String> {
+        match self.sessions.login(sub, Some(email)).await {
+            Ok(pair) => {
+                tracing::info!(%sub, sid = %pair.sid, "login succeeded");
+                token_response(&pair)
+            }
+            Err(err) => {
+                tracing::error!(cause = %err, "login failed: cannot start a session");
+                err.to_response()
+            }
+        }
     }
 }
 

@@ -7,6 +7,7 @@
 //! | `JWT_EXPIRES_MIN`, `JWT_LEEWAY_SECS` | token lifetime and clock tolerance | `10080`, `60` |
 //! | `CORS_ALLOWED_ORIGINS` | comma-separated origins, e.g. `https://app.example.com` | none |
 //! | `LOGIN_ATTEMPTS_PER_MINUTE` | `POST /login` requests allowed per client address | `5` |
+//! | `REDIS_URL` | where the sessions live (`redis://host:port/db`), shared by every instance | unset: in this process |
 //! | `REQUEST_TIMEOUT_SECS` | how long a client may take to send a request's headers, and then to have it answered (body included), before it gets a 408 or the connection is closed | `10` |
 
 use std::ffi::OsString;
@@ -67,6 +68,8 @@ pub struct Settings {
     /// How long a client may take to send a request's headers, and then to have the request
     /// answered, body included.
     pub request_timeout: Duration,
+    /// `REDIS_URL`: the Redis the sessions live in, or `None` for this process's memory.
+    pub redis_url: Option<String>,
 }
 
 /// Why the service refuses to start. Each message names the variable and what it should hold.
@@ -92,6 +95,9 @@ pub enum StartupError {
         /// The variable.
         var: &'static str,
     },
+    /// `REDIS_URL` is not a Redis URL, or this build has no Redis support (the message never
+    /// quotes the URL, which may carry a password).
+    Redis(String),
 }
 
 impl fmt::Display for StartupError {
@@ -111,6 +117,7 @@ impl fmt::Display for StartupError {
                 "{var} is set but {SECRET_VAR} is not: set {SECRET_VAR} to the secret the other \
                  services share (generate one with `openssl rand -hex 32`), or unset {var}"
             ),
+            Self::Redis(reason) => write!(f, "REDIS_URL: {reason}"),
         }
     }
 }
@@ -119,7 +126,10 @@ impl std::error::Error for StartupError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Auth(err) => Some(err),
-            Self::Accounts(_) | Self::Invalid { .. } | Self::NeedsSecret { .. } => None,
+            Self::Accounts(_)
+            | Self::Invalid { .. }
+            | Self::NeedsSecret { .. }
+            | Self::Redis(_) => None,
         }
     }
 }
@@ -141,6 +151,7 @@ impl Settings {
             cors_allowed_origins: Vec::new(),
             login_attempts_per_minute: DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            redis_url: None,
         }
     }
 
@@ -210,6 +221,9 @@ impl Settings {
             cors_allowed_origins,
             login_attempts_per_minute,
             request_timeout: Duration::from_secs(request_timeout),
+            // Empty counts as unset, as a blank line in an env file gives.
+            redis_url: text(&lookup, crate::sessions::REDIS_URL_VAR)?
+                .filter(|url| !url.trim().is_empty()),
         })
     }
 
@@ -228,6 +242,15 @@ impl Settings {
                  will not survive a restart and no other service can verify them; set \
                  {SECRET_VAR} (e.g. to the output of `openssl rand -hex 32`) to share one"
             ),
+        }
+        // The URL itself is not logged: it may carry a password.
+        if self.redis_url.is_some() {
+            tracing::info!("sessions: in Redis ({})", crate::sessions::REDIS_URL_VAR);
+        } else {
+            tracing::info!(
+                "sessions: in this process's memory ({} is not set)",
+                crate::sessions::REDIS_URL_VAR
+            );
         }
         if self.cors_allowed_origins.is_empty() {
             tracing::info!("CORS: no origins allowed ({CORS_VAR} is empty)");

@@ -5,6 +5,7 @@
 //!   `jwt_auth::AuthConfig`, or a generated secret when it is unset);
 //! - [`AccountStore`]: the users, with Argon2id password hashes;
 //! - [`LoginLimiter`]: the `POST /login` rate limit;
+//! - [`sessions`]: the session routes, on `MemoryStore` or (`REDIS_URL`) `RedisStore`;
 //! - [`api`]: payloads, the login flow, error responses, and rejection logging;
 //! - [`telemetry`]: the `tracing` subscriber.
 //!
@@ -17,12 +18,14 @@ pub mod accounts;
 pub mod api;
 pub mod config;
 pub mod limiter;
+pub mod sessions;
 pub mod telemetry;
 
 pub use accounts::{AccountStore, DEMO_EMAIL, DEMO_PASSWORD, DEMO_USER_ID};
 pub use api::{Backend, LoginError, LoginRequest, log_rejection};
 pub use config::{SecretSource, Settings, StartupError};
 pub use limiter::{LoginLimiter, RetryAfter};
+pub use sessions::{REDIS_URL_VAR, RefreshRequest, SessionBackend};
 
 /// Everything before serving: installs the `tracing` subscriber ([`telemetry::init`]), reads and
 /// logs the [`Settings`], and builds the [`Backend`] with the demo account.
@@ -35,7 +38,7 @@ pub fn start_up() -> Result<(Settings, Backend), ExitCode> {
     let started = Settings::from_env().and_then(|settings| {
         settings.log_startup();
         let accounts = AccountStore::with_demo_account().map_err(StartupError::Accounts)?;
-        let backend = Backend::new(&settings, accounts);
+        let backend = Backend::new(&settings, accounts)?;
         Ok((settings, backend))
     });
     started.map_err(|err| {

@@ -36,6 +36,9 @@ const INVALID_REQUEST: &str =
     r#"Bearer error="invalid_request", error_description="The Authorization header is malformed""#;
 const INVALID_REQUEST_BODY: &str =
     r#"{"error":"invalid_request","error_description":"The Authorization header is malformed"}"#;
+/// A refused refresh token (RFC 6749 §5.2): nothing says why.
+pub const INVALID_GRANT_BODY: &str = r#"{"error":"invalid_grant"}"#;
+const INVALID_REFRESH_REQUEST_BODY: &str = r#"{"error":"invalid_request","error_description":"Expected a JSON object with a string field refresh_token"}"#;
 const INVALID_CREDENTIALS_BODY: &str =
     r#"{"error":"invalid_credentials","error_description":"The email or password is incorrect"}"#;
 
@@ -64,6 +67,14 @@ pub const ROUTES: &[(&str, &str, StatusCode)] = &[
     ("HEAD", "/login", StatusCode::METHOD_NOT_ALLOWED),
     ("PUT", "/login", StatusCode::METHOD_NOT_ALLOWED),
     ("DELETE", "/login", StatusCode::METHOD_NOT_ALLOWED),
+    ("POST", "/refresh", StatusCode::BAD_REQUEST),
+    ("GET", "/refresh", StatusCode::METHOD_NOT_ALLOWED),
+    ("PUT", "/refresh", StatusCode::METHOD_NOT_ALLOWED),
+    ("POST", "/logout", StatusCode::BAD_REQUEST),
+    ("GET", "/logout", StatusCode::METHOD_NOT_ALLOWED),
+    ("DELETE", "/logout", StatusCode::METHOD_NOT_ALLOWED),
+    ("POST", "/logout-everywhere", StatusCode::UNAUTHORIZED),
+    ("GET", "/logout-everywhere", StatusCode::METHOD_NOT_ALLOWED),
     ("GET", "/", StatusCode::NOT_FOUND),
     ("HEAD", "/", StatusCode::NOT_FOUND),
     ("GET", "/nope", StatusCode::NOT_FOUND),
@@ -190,6 +201,64 @@ pub fn bearer_request(path: &str, token: &str) -> Request<String> {
     )
 }
 
+/// `POST path` with the JSON body `{"refresh_token": token}` (`/refresh`, `/logout`).
+pub fn refresh_request(path: &str, token: &str) -> Request<String> {
+    let body = serde_json::json!({ "refresh_token": token }).to_string();
+    request("POST", path, &[("content-type", "application/json")], &body)
+}
+
+/// `POST /logout-everywhere` with `Authorization: Bearer token`.
+pub fn logout_everywhere_request(token: &str) -> Request<String> {
+    request(
+        "POST",
+        "/logout-everywhere",
+        &[("authorization", &format!("Bearer {token}"))],
+        "",
+    )
+}
+
+/// The `(access_token, refresh_token)` of a 200 token response, after checking its exact
+/// RFC 6749 §5.1 shape: a 15-minute bearer access token and an opaque 64-character refresh
+/// token.
+pub fn token_pair(response: &Response<String>) -> (String, String) {
+    assert_eq!(response.status(), StatusCode::OK, "{response:?}");
+    assert_json(response);
+    assert_eq!(header_str(response, "cache-control"), Some("no-store"));
+    let body: serde_json::Value = serde_json::from_str(response.body()).unwrap();
+    let access = body["access_token"].as_str().unwrap().to_owned();
+    let refresh = body["refresh_token"].as_str().unwrap().to_owned();
+    assert_eq!(
+        response.body(),
+        &format!(
+            r#"{{"access_token":"{access}","token_type":"bearer","expires_in":900,"refresh_token":"{refresh}"}}"#
+        )
+    );
+    assert_eq!(refresh.len(), 64, "a 384-bit base64url handle");
+    assert!(!refresh.contains('.'), "a refresh token is never a JWT");
+    (access, refresh)
+}
+
+/// 400 `{"error":"invalid_grant"}`, no `Retry-After`.
+pub fn assert_invalid_grant(response: &Response<String>) {
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{response:?}");
+    assert_json(response);
+    assert_eq!(header_str(response, "cache-control"), Some("no-store"));
+    assert_eq!(header_str(response, "retry-after"), None);
+    assert_eq!(response.body(), INVALID_GRANT_BODY);
+}
+
+/// 503 `temporarily_unavailable` with `Retry-After: 5`: an outage, never a 401.
+pub fn assert_unavailable(response: &Response<String>) {
+    assert_eq!(
+        response.status(),
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{response:?}"
+    );
+    assert_eq!(header_str(response, "retry-after"), Some("5"));
+    assert_eq!(header_str(response, "www-authenticate"), None);
+    assert_eq!(response.body(), r#"{"error":"temporarily_unavailable"}"#);
+}
+
 /// A header's value as text, when present.
 pub fn header_str<'a>(response: &'a Response<String>, name: &str) -> Option<&'a str> {
     response.headers().get(name).map(|v| v.to_str().unwrap())
@@ -277,23 +346,156 @@ pub mod scenarios {
         assert_eq!(response.body(), r#"{"status":"ok"}"#);
     }
 
-    /// The demo credentials get a 7-day bearer token that verifies, in an OAuth 2.0-shaped body.
+    /// The demo credentials get a 15-minute bearer token that verifies and a refresh token, in
+    /// the RFC 6749 §5.1 body.
     pub async fn login_issues_a_token<C: Client>() {
         let (kit, client) = start::<C>().await;
         let response = client.send(login_request(DEMO_EMAIL, DEMO_PASSWORD)).await;
-        assert_eq!(response.status(), StatusCode::OK, "{response:?}");
-        assert_json(&response);
-        assert_eq!(header_str(&response, "cache-control"), Some("no-store"));
-        let body: serde_json::Value = serde_json::from_str(response.body()).unwrap();
-        let token = body["access_token"].as_str().unwrap();
-        assert_eq!(
-            response.body(),
-            &format!(r#"{{"access_token":"{token}","token_type":"bearer","expires_in":604800}}"#)
-        );
-        let claims = kit.settings.auth.verifier().verify(token).unwrap();
+        let (token, refresh) = token_pair(&response);
+        let claims = kit.settings.auth.verifier().verify(&token).unwrap();
         assert_eq!(claims.sub, DEMO_USER_ID);
         assert_eq!(claims.email.as_deref(), Some(DEMO_EMAIL));
-        assert_eq!(claims.exp - claims.iat.unwrap(), Duration::days(7));
+        assert_eq!(claims.exp - claims.iat.unwrap(), Duration::minutes(15));
+        // The refresh token is no access token.
+        let me = client.send(bearer_request("/me", &refresh)).await;
+        assert_invalid_token(&me);
+    }
+
+    /// `POST /refresh` consumes the refresh token and answers a new pair whose access token
+    /// opens `GET /me`.
+    pub async fn refresh_rotates<C: Client>() {
+        let (kit, client) = start::<C>().await;
+        let (_, first) = token_pair(&client.send(login_request(DEMO_EMAIL, DEMO_PASSWORD)).await);
+        let (access, second) = token_pair(&client.send(refresh_request("/refresh", &first)).await);
+        assert_ne!(first, second);
+        let claims = kit.settings.auth.verifier().verify(&access).unwrap();
+        assert_eq!(claims.sub, DEMO_USER_ID);
+        let me = client.send(bearer_request("/me", &access)).await;
+        assert_eq!(me.status(), StatusCode::OK);
+        let (_, third) = token_pair(&client.send(refresh_request("/refresh", &second)).await);
+        assert_ne!(second, third);
+    }
+
+    /// A used refresh token presented again, once its successor was used: 400 `invalid_grant`,
+    /// and the whole session is revoked, its latest access token included.
+    pub async fn refresh_reuse_revokes_the_session<C: Client>() {
+        let (_, client) = start::<C>().await;
+        let (_, first) = token_pair(&client.send(login_request(DEMO_EMAIL, DEMO_PASSWORD)).await);
+        let (_, second) = token_pair(&client.send(refresh_request("/refresh", &first)).await);
+        let (access, third) = token_pair(&client.send(refresh_request("/refresh", &second)).await);
+        assert_eq!(
+            client.send(bearer_request("/me", &access)).await.status(),
+            StatusCode::OK
+        );
+        assert_invalid_grant(&client.send(refresh_request("/refresh", &first)).await);
+        assert_invalid_token(&client.send(bearer_request("/me", &access)).await);
+        assert_invalid_grant(&client.send(refresh_request("/refresh", &third)).await);
+    }
+
+    /// Unknown or malformed refresh tokens are 400 `invalid_grant`; a body without a string
+    /// `refresh_token` is 400 `invalid_request`.
+    pub async fn refresh_refuses_bad_input<C: Client>() {
+        let (kit, client) = start::<C>().await;
+        let (access, _) = kit.token();
+        for token in ["", "nope", &"A".repeat(64), &access] {
+            assert_invalid_grant(&client.send(refresh_request("/refresh", token)).await);
+            assert_invalid_grant(&client.send(refresh_request("/logout", token)).await);
+        }
+        for path in ["/refresh", "/logout"] {
+            for body in ["", "{}", r#"{"refresh_token":1}"#, "[]", "{"] {
+                let response = client
+                    .send(request(
+                        "POST",
+                        path,
+                        &[("content-type", "application/json")],
+                        body,
+                    ))
+                    .await;
+                assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{path} {body}");
+                assert_json(&response);
+                assert_eq!(
+                    response.body(),
+                    INVALID_REFRESH_REQUEST_BODY,
+                    "{path} {body}"
+                );
+            }
+        }
+    }
+
+    /// `POST /logout` ends that session: 204, then its access token gets 401 and its refresh
+    /// token 400 `invalid_grant` (a second logout 204 again); another session of the same user is
+    /// untouched.
+    pub async fn logout_ends_the_session<C: Client>() {
+        let (_, client) = start::<C>().await;
+        let (access, refresh) =
+            token_pair(&client.send(login_request(DEMO_EMAIL, DEMO_PASSWORD)).await);
+        let (other_access, other_refresh) =
+            token_pair(&client.send(login_request(DEMO_EMAIL, DEMO_PASSWORD)).await);
+        let logout = client.send(refresh_request("/logout", &refresh)).await;
+        assert_eq!(logout.status(), StatusCode::NO_CONTENT, "{logout:?}");
+        assert_eq!(logout.body(), "");
+        assert_invalid_token(&client.send(bearer_request("/me", &access)).await);
+        assert_invalid_grant(&client.send(refresh_request("/refresh", &refresh)).await);
+        // Logging out again is not an error: the session is over either way.
+        let again = client.send(refresh_request("/logout", &refresh)).await;
+        assert_eq!(again.status(), StatusCode::NO_CONTENT, "{again:?}");
+        assert_eq!(
+            client
+                .send(bearer_request("/me", &other_access))
+                .await
+                .status(),
+            StatusCode::OK
+        );
+        token_pair(
+            &client
+                .send(refresh_request("/refresh", &other_refresh))
+                .await,
+        );
+    }
+
+    /// `POST /logout-everywhere` ends every session of the caller: 204, then every access
+    /// token issued before it gets 401 (the service's own and those of another issuer sharing the
+    /// secret) and every refresh token 400; a login right after works.
+    pub async fn logout_everywhere_ends_every_session<C: Client>() {
+        let (kit, client) = start::<C>().await;
+        let (access, refresh) =
+            token_pair(&client.send(login_request(DEMO_EMAIL, DEMO_PASSWORD)).await);
+        let (other_access, other_refresh) =
+            token_pair(&client.send(login_request(DEMO_EMAIL, DEMO_PASSWORD)).await);
+        let (foreign, _) = kit.token();
+        let response = client.send(logout_everywhere_request(&access)).await;
+        assert_eq!(response.status(), StatusCode::NO_CONTENT, "{response:?}");
+        for token in [&access, &other_access, &foreign] {
+            assert_invalid_token(&client.send(bearer_request("/me", token)).await);
+        }
+        for token in [&refresh, &other_refresh] {
+            assert_invalid_grant(&client.send(refresh_request("/refresh", token)).await);
+        }
+        let (after, _) = token_pair(&client.send(login_request(DEMO_EMAIL, DEMO_PASSWORD)).await);
+        assert_eq!(
+            client.send(bearer_request("/me", &after)).await.status(),
+            StatusCode::OK
+        );
+    }
+
+    /// `POST /logout-everywhere` needs a valid access token.
+    pub async fn logout_everywhere_needs_a_token<C: Client>() {
+        let (kit, client) = start::<C>().await;
+        let bare = client
+            .send(request("POST", "/logout-everywhere", &[], ""))
+            .await;
+        assert_eq!(bare.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(header_str(&bare, "www-authenticate"), Some("Bearer"));
+        let tampered = client
+            .send(logout_everywhere_request(&kit.tampered_token()))
+            .await;
+        assert_invalid_token(&tampered);
+        // The tampered token names user 2; user 1's tokens still work.
+        let (token, _) = kit.token();
+        assert_eq!(
+            client.send(bearer_request("/me", &token)).await.status(),
+            StatusCode::OK
+        );
     }
 
     /// The token from `POST /login` opens `GET /me`.
@@ -573,6 +775,11 @@ pub mod scenarios {
             header_str(&allowed, "access-control-allow-origin"),
             Some(ALLOWED_ORIGIN)
         );
+        // So that a page tells an expired token (refresh) from an outage (retry later).
+        assert_eq!(
+            list(&allowed, "access-control-expose-headers"),
+            ["retry-after", "www-authenticate"]
+        );
         let other = client.send(from(OTHER_ORIGIN)).await;
         assert_eq!(header_str(&other, "access-control-allow-origin"), None);
         // Rejections carry the CORS headers too, so the front end can read the 401 and log out.
@@ -583,6 +790,10 @@ pub mod scenarios {
         assert_eq!(
             header_str(&rejected, "access-control-allow-origin"),
             Some(ALLOWED_ORIGIN)
+        );
+        assert_eq!(
+            list(&rejected, "access-control-expose-headers"),
+            ["retry-after", "www-authenticate"]
         );
     }
 }
@@ -601,6 +812,12 @@ macro_rules! conformance_tests {
             health_is_public,
             login_issues_a_token,
             login_then_me,
+            refresh_rotates,
+            refresh_reuse_revokes_the_session,
+            refresh_refuses_bad_input,
+            logout_ends_the_session,
+            logout_everywhere_ends_every_session,
+            logout_everywhere_needs_a_token,
             login_refuses_bad_credentials,
             login_refuses_a_malformed_body,
             login_rate_limit_trips,
@@ -654,7 +871,18 @@ macro_rules! process_tests {
         fn headers_that_never_end_time_out() {
             $crate::process::headers_that_never_end_time_out($binary);
         }
+
+        #[::core::prelude::v1::test]
+        fn redis_outage_is_503() {
+            $crate::process::redis_outage_is_503($binary);
+        }
+
+        #[::core::prelude::v1::test]
+        fn two_processes_share_sessions() {
+            $crate::process::two_processes_share_sessions($binary);
+        }
     };
 }
 
 pub mod process;
+pub mod redis_server;

@@ -435,3 +435,156 @@ pub fn headers_that_never_end_time_out(binary: &str) {
         "expected a 408 or a closed connection, got:\n{raw}"
     );
 }
+
+/// The demo login over HTTP: the `(access_token, refresh_token)` of its answer.
+fn log_in(service: &Service) -> (String, String) {
+    let body = serde_json::json!({ "email": DEMO_EMAIL, "password": DEMO_PASSWORD }).to_string();
+    let login = service.send(
+        "POST",
+        "/login",
+        &[("Content-Type", "application/json")],
+        &body,
+    );
+    crate::token_pair(&login)
+}
+
+fn post_refresh_token(service: &Service, path: &str, token: &str) -> Response<String> {
+    let body = serde_json::json!({ "refresh_token": token }).to_string();
+    service.send("POST", path, &[("Content-Type", "application/json")], &body)
+}
+
+fn me_status(service: &Service, token: &str) -> StatusCode {
+    let bearer = format!("Bearer {token}");
+    service
+        .send("GET", "/me", &[("Authorization", &bearer)], "")
+        .status()
+}
+
+/// Starts `binary` on the Redis at `url`, sharing `kit`'s secret, with a login quota no test
+/// reaches.
+fn start_on_redis(binary: &str, kit: &TestKit, url: &str) -> Service {
+    let mut service = Service::start(
+        binary,
+        &[
+            ("JWT_SECRET", &kit.shareable_secret),
+            ("REDIS_URL", url),
+            ("LOGIN_ATTEMPTS_PER_MINUTE", "10000"),
+            ("RUST_LOG", "info"),
+        ],
+    );
+    service.wait_until_healthy();
+    service
+}
+
+/// With `REDIS_URL` pointing where nothing answers, the service starts (it connects lazily),
+/// and the session routes answer 503 with `Retry-After`, never 401 or 400.
+pub fn redis_outage_is_503(binary: &str) {
+    let kit = TestKit::new();
+    let url = format!("redis://127.0.0.1:{}/", free_port());
+    let service = start_on_redis(binary, &kit, &url);
+    let body = serde_json::json!({ "email": DEMO_EMAIL, "password": DEMO_PASSWORD }).to_string();
+    let login = service.send(
+        "POST",
+        "/login",
+        &[("Content-Type", "application/json")],
+        &body,
+    );
+    crate::assert_unavailable(&login);
+    // Well-formed, so that only the store can answer it.
+    let handle = "A".repeat(64);
+    crate::assert_unavailable(&post_refresh_token(&service, "/refresh", &handle));
+    crate::assert_unavailable(&post_refresh_token(&service, "/logout", &handle));
+    let output = service.stop();
+    assert!(output.contains("sessions: in Redis"), "{output}");
+    assert!(!output.contains(&url), "the logs show REDIS_URL:\n{output}");
+}
+
+/// Two processes of `binary` on one real Redis: a session started on one refreshes on the
+/// other, and a logout on one is refused on the other. Measures, over 50 logouts, the time from
+/// sending `POST /logout` to one process until the other first answers 401 to the session's
+/// access token, and prints p50/p99; asserts only that each arrives before a generous timeout.
+pub fn two_processes_share_sessions(binary: &str) {
+    const LOGOUTS: usize = 50;
+    /// Far above the 100 ms target: only a revocation that never arrives fails.
+    const PROPAGATION_TIMEOUT: Duration = Duration::from_secs(10);
+
+    let Some(redis) = crate::redis_server::RedisServer::start() else {
+        return;
+    };
+    let kit = TestKit::new();
+    let first = start_on_redis(binary, &kit, &redis.url());
+    let second = start_on_redis(binary, &kit, &redis.url());
+
+    // The store is shared: log in on one, refresh on the other, reuse detected on the first.
+    let (_, refresh) = log_in(&first);
+    let (access, next) = crate::token_pair(&post_refresh_token(&second, "/refresh", &refresh));
+    assert_eq!(me_status(&first, &access), StatusCode::OK);
+    crate::token_pair(&post_refresh_token(&first, "/refresh", &next));
+    crate::assert_invalid_grant(&post_refresh_token(&second, "/refresh", &refresh));
+    // The process that saw the reuse says so, as a warning to alert on (its pipe is read by a
+    // thread of ours: give it a moment).
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !second.stdout().contains("WARN")
+        || !second
+            .stdout()
+            .contains("refresh token reused: session revoked")
+    {
+        assert!(
+            Instant::now() < deadline,
+            "no reuse warning:\n{}",
+            second.stdout()
+        );
+        thread::sleep(Duration::from_millis(10));
+    }
+
+    let mut tokens = vec![refresh, next];
+    let mut delays = Vec::with_capacity(LOGOUTS);
+    for i in 0..LOGOUTS {
+        let (on, off) = if i % 2 == 0 {
+            (&first, &second)
+        } else {
+            (&second, &first)
+        };
+        let (access, refresh) = log_in(on);
+        assert_eq!(me_status(off, &access), StatusCode::OK);
+        let started = Instant::now();
+        let logout = post_refresh_token(on, "/logout", &refresh);
+        assert_eq!(logout.status(), StatusCode::NO_CONTENT, "{logout:?}");
+        loop {
+            match me_status(off, &access) {
+                StatusCode::UNAUTHORIZED => break,
+                StatusCode::OK => {}
+                other => panic!("GET /me answered {other} while the logout propagated"),
+            }
+            assert!(
+                started.elapsed() < PROPAGATION_TIMEOUT,
+                "logout {i} not seen by the other process after {PROPAGATION_TIMEOUT:?}"
+            );
+        }
+        delays.push(started.elapsed());
+        crate::assert_invalid_grant(&post_refresh_token(off, "/refresh", &refresh));
+        tokens.push(refresh);
+        tokens.push(access);
+    }
+    delays.sort();
+    let p50 = delays[LOGOUTS / 2];
+    let p99 = delays[(LOGOUTS * 99).div_ceil(100) - 1];
+    let within = delays
+        .iter()
+        .filter(|d| **d <= Duration::from_millis(100))
+        .count();
+    println!(
+        "logout propagation between two processes on one Redis, {LOGOUTS} logouts, from sending \
+         POST /logout to the other process's first 401: p50 {p50:?}, p99 {p99:?}, max {:?}; \
+         {within}/{LOGOUTS} within 100 ms",
+        delays[LOGOUTS - 1]
+    );
+
+    let output = first.stop() + &second.stop();
+    for token in &tokens {
+        assert!(
+            !output.contains(token.as_str()),
+            "the logs leak a token:\n{output}"
+        );
+    }
+}

@@ -15,13 +15,17 @@
 //!   `{"token": …, "claims": {…}}`. Without `now`, the system clock is used.
 //! - `verify`: `{"token": …, "now"?: <unix seconds>}` → `{"ok": true, "claims": {…}}` or
 //!   `{"ok": false, "error": {"kind": "<VerifyError variant>", …fields}, "message": "…"}`.
+//! - `refresh-token`: no input; logs `{"sub": "42", "email": "ada@example.com"}` in with
+//!   `Sessions` on a `MemoryStore` and prints the pair as the RFC 6749 §5.1 token response,
+//!   `{"access_token", "token_type", "expires_in", "refresh_token"}`, for the check that the peers
+//!   accept the access token and refuse the refresh token (`interop/sessions_check.py`).
 //!
-//! The secret itself is never printed.
+//! The secret itself is never printed (the tokens are test tokens of a throw-away secret).
 
 use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
 
-use jwt_auth::{AuthConfig, Claims, FixedClock, TokenPart, VerifyError};
+use jwt_auth::{AuthConfig, Claims, FixedClock, MemoryStore, Sessions, TokenPart, VerifyError};
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 
@@ -46,7 +50,11 @@ fn main() -> ExitCode {
         }
         "issue" => each_line(|request| issue(&config, request)),
         "verify" => each_line(|request| verify(&config, request)),
-        _ => Err("usage: interop (fingerprint | issue | verify) < requests.jsonl".to_owned()),
+        "refresh-token" => refresh_token(&config),
+        _ => Err(
+            "usage: interop (fingerprint | issue | verify | refresh-token) < requests.jsonl"
+                .to_owned(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -55,6 +63,20 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Prints a login's token pair from `Sessions` on a `MemoryStore`, signed with the config's keys.
+fn refresh_token(config: &AuthConfig) -> Result<(), String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    let sessions = Sessions::new(config.keys(), MemoryStore::new());
+    let pair = runtime
+        .block_on(sessions.login("42", Some("ada@example.com")))
+        .map_err(|e| format!("login failed: {e}"))?;
+    let json = serde_json::to_string(&pair).map_err(|e| format!("serializing the pair: {e}"))?;
+    println!("{json}");
+    Ok(())
 }
 
 /// Answers each non-empty line of standard input with one line of standard output.

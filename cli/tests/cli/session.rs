@@ -1,0 +1,208 @@
+//! `jwt-auth session logout-everywhere`, against a real `redis-server` the test starts on a free
+//! loopback port (skipped with a message when it is not installed, except under `CI=true`).
+
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use jwt_auth::{
+    RedisConfig, RedisStore, RevocationStatus, RevocationView as _, RevokedBy, Sessions, Verifier,
+    VerifyError,
+};
+
+use crate::{run, strong};
+
+/// A `redis-server` for one test, killed when dropped.
+struct Redis {
+    child: Child,
+    port: u16,
+}
+
+impl Redis {
+    fn start() -> Option<Self> {
+        if Command::new("redis-server")
+            .arg("--version")
+            .stdout(Stdio::null())
+            .status()
+            .is_err()
+        {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "redis-server is not installed (CI runs .ci/redis.sh to install it)"
+            );
+            eprintln!("skipped: redis-server is not installed (apt-get install redis-server)");
+            return None;
+        }
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--save", "", "--appendonly", "no"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("redis-server starts");
+        let redis = Self { child, port };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "redis-server did not start");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        Some(redis)
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/", self.port)
+    }
+}
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn logout_everywhere_revokes_the_subjects_sessions_through_redis() {
+    let Some(redis) = Redis::start() else {
+        return;
+    };
+    let (secret, hex) = strong();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    // A service's view of the same Redis: its sessions, its verifier with the mirror.
+    let store = runtime.block_on(async { RedisStore::new(RedisConfig::new(redis.url())) });
+    let store = store.unwrap();
+    let mirror = store.mirror().clone();
+    let verifier = Verifier::new(&secret).with_revocation(mirror.clone());
+    let sessions = Sessions::new(&secret, store);
+    let (ada, bob) = runtime.block_on(async {
+        assert!(mirror.wait_synced(Duration::from_secs(5)).await);
+        (
+            sessions.login("42", None).await.unwrap(),
+            sessions.login("7", None).await.unwrap(),
+        )
+    });
+    assert_eq!(verifier.verify(&ada.access_token).unwrap().sub, "42");
+
+    let out = run(
+        &["session", "logout-everywhere", "--sub", "42"],
+        &[("JWT_SECRET", &hex), ("REDIS_URL", &redis.url())],
+        None,
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "logged out everywhere: every token of sub \"42\" issued until now is refused\n"
+    );
+    out.assert_hides(&hex);
+
+    runtime.block_on(async {
+        // The mirror hears of it by pub/sub; a generous bound, only a lost revocation fails.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while mirror.status("42", None, None, Some(0)) == RevocationStatus::Active {
+            assert!(Instant::now() < deadline, "the revocation never arrived");
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        assert_eq!(
+            mirror.status("42", None, None, Some(0)),
+            RevocationStatus::Revoked(RevokedBy::Subject)
+        );
+        assert!(matches!(
+            verifier.verify(&ada.access_token),
+            Err(VerifyError::Revoked { .. })
+        ));
+        assert!(sessions.refresh(&ada.refresh_token).await.is_err());
+        // Another user is untouched; a new login of the same user works.
+        assert_eq!(verifier.verify(&bob.access_token).unwrap().sub, "7");
+        let after = sessions.login("42", None).await.unwrap();
+        assert_eq!(verifier.verify(&after.access_token).unwrap().sub, "42");
+    });
+
+    let json = run(
+        &["--json", "session", "logout-everywhere", "--sub", "42"],
+        &[("JWT_SECRET", &hex), ("REDIS_URL", &redis.url())],
+        None,
+    );
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    assert_eq!(
+        json.json(),
+        serde_json::json!({ "sub": "42", "logged_out_everywhere": true })
+    );
+}
+
+#[test]
+fn logout_everywhere_without_redis_is_refused_and_revokes_nothing() {
+    let (_, hex) = strong();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("redis://127.0.0.1:{port}/");
+    let out = run(
+        &["session", "logout-everywhere", "--sub", "42"],
+        &[("JWT_SECRET", &hex), ("REDIS_URL", &url)],
+        None,
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with("cannot log sub \"42\" out: ")
+            && out.stderr.ends_with("; nothing was revoked\n"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains(&url), "{}", out.stderr);
+}
+
+#[test]
+fn logout_everywhere_needs_its_inputs() {
+    let (_, hex) = strong();
+    let no_url = run(
+        &["session", "logout-everywhere", "--sub", "42"],
+        &[("JWT_SECRET", &hex)],
+        None,
+    );
+    assert_eq!(no_url.code, 2);
+    assert!(
+        no_url
+            .stderr
+            .starts_with("jwt-auth: error: REDIS_URL is not set"),
+        "{}",
+        no_url.stderr
+    );
+    let no_secret = run(
+        &["session", "logout-everywhere", "--sub", "42"],
+        &[("REDIS_URL", "redis://127.0.0.1:1/")],
+        None,
+    );
+    assert_eq!(no_secret.code, 2);
+    assert!(
+        no_secret
+            .stderr
+            .starts_with("jwt-auth: error: JWT_SECRET is not set"),
+        "{}",
+        no_secret.stderr
+    );
+    let weak = run(
+        &["session", "logout-everywhere", "--sub", "42"],
+        &[
+            ("REDIS_URL", "redis://127.0.0.1:1/"),
+            ("JWT_SECRET", "dev-secret-change-me"),
+        ],
+        None,
+    );
+    assert_eq!(weak.code, 1, "{}", weak.stderr);
+    let empty = run(
+        &["session", "logout-everywhere", "--sub", ""],
+        &[("JWT_SECRET", &hex), ("REDIS_URL", "redis://127.0.0.1:1/")],
+        None,
+    );
+    assert_eq!(empty.code, 2, "{}", empty.stderr);
+}
