@@ -1,5 +1,6 @@
 //! `RedisStore` (feature `redis`): session families in Redis, and a local `RevocationMirror`.
 
+use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration as StdDuration, Instant};
@@ -7,6 +8,7 @@ use std::time::{Duration as StdDuration, Instant};
 use futures_util::StreamExt as _;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{AsyncCommands as _, Client, RedisError, Script, Value};
+use secrecy::{ExposeSecret as _, SecretString};
 use time::{Duration, OffsetDateTime};
 
 use super::revocations::{RevocationSet, unix_ms};
@@ -40,15 +42,31 @@ const HEARTBEAT: StdDuration = StdDuration::from_millis(500);
 ///     .with_command_timeout(Duration::from_millis(100));
 /// assert_eq!(config.staleness_bound(), DEFAULT_STALENESS_BOUND);
 /// assert_eq!(config.prefix(), "shop");
+///
+/// // The URL may carry a password: `Debug` never shows it.
+/// let with_password = RedisConfig::new("redis://:hunter2hunter2@127.0.0.1:6379/");
+/// assert!(!format!("{with_password:?}").contains("hunter2"));
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct RedisConfig {
     clock: Arc<dyn Clock>,
-    url: String,
+    /// May hold a password (`redis://:password@host/`): never shown by `Debug`.
+    url: SecretString,
     prefix: String,
     command_timeout: StdDuration,
     staleness_bound: StdDuration,
     resync_interval: StdDuration,
+}
+
+impl fmt::Debug for RedisConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedisConfig")
+            .field("prefix", &self.prefix)
+            .field("command_timeout", &self.command_timeout)
+            .field("staleness_bound", &self.staleness_bound)
+            .field("resync_interval", &self.resync_interval)
+            .finish_non_exhaustive()
+    }
 }
 
 impl RedisConfig {
@@ -58,7 +76,7 @@ impl RedisConfig {
     pub fn new(url: impl Into<String>) -> Self {
         Self {
             clock: Arc::new(SystemClock),
-            url: url.into(),
+            url: SecretString::from(url.into()),
             prefix: "jwt-auth".to_owned(),
             command_timeout: DEFAULT_COMMAND_TIMEOUT,
             staleness_bound: DEFAULT_STALENESS_BOUND,
@@ -385,9 +403,10 @@ impl RedisStore {
     /// # Errors
     /// [`StoreError::Unavailable`] when the URL is not a Redis URL.
     pub fn new(config: RedisConfig) -> Result<Self, StoreError> {
-        let client = Client::open(config.url.as_str()).map_err(|e| StoreError::Unavailable {
-            reason: format!("invalid Redis URL ({:?})", e.kind()),
-        })?;
+        let client =
+            Client::open(config.url.expose_secret()).map_err(|e| StoreError::Unavailable {
+                reason: format!("invalid Redis URL ({:?})", e.kind()),
+            })?;
         let manager_config = ConnectionManagerConfig::new()
             .set_response_timeout(Some(config.command_timeout))
             .set_connection_timeout(Some(config.command_timeout))
