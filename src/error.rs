@@ -492,6 +492,17 @@ pub enum SecretProblem {
     },
     /// Made of patterns an attacker tries first (zxcvbn's dictionaries, keyboard walks,
     /// sequences, repeats), so that it carries far less than its alphabet suggests.
+    ///
+    /// This is the one rule whose verdict can differ between two runs on the same secret.
+    /// zxcvbn 3.1 splits text into words by a search whose order follows its hash maps, which
+    /// are seeded at random in each process; on a few texts made of words, two runs settle on
+    /// different splits, and so on estimates some bits apart (the upstream algorithm's known
+    /// order dependence: <https://github.com/dropbox/zxcvbn/pull/158>). A secret whose
+    /// estimate is close to the requirement can then pass in one process and fail in another.
+    /// Random secrets are far from it: `openssl rand -base64 32` and [`Secret::generate`] pass
+    /// every time.
+    ///
+    /// [`Secret::generate`]: crate::Secret::generate
     #[error(
         "it is made of predictable patterns (mostly {kind}): about {estimated_bits} bits by \
          zxcvbn's pattern estimate; at least {required_bits} are needed"

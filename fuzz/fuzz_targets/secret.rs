@@ -1,21 +1,46 @@
 //! `Secret::new` on arbitrary bytes.
 //!
-//! Invariants: the verdict is deterministic; an accepted secret keeps its bytes, its fingerprint
-//! is stable (the same on a second construction, 16 characters) and shows nothing but it, and
-//! the two constructions verify each other's tokens; a refusal names at least one problem and its
-//! message is bounded (so it cannot carry a long secret).
+//! Invariants: two runs that both find no zxcvbn pattern give the same verdict (the pattern
+//! estimate itself may differ between runs: see `SecretProblem::Pattern`); an accepted secret
+//! keeps its bytes, its fingerprint is stable (the same on a second construction, 16
+//! characters) and shows nothing but it, and the two constructions verify each other's tokens;
+//! a refusal names at least one problem and its message is bounded (so it cannot carry a long
+//! secret).
 
 #![no_main]
 
-use jwt_auth::{ExposeSecret, Issuer, Secret, Verifier};
+use jwt_auth::{ExposeSecret, Issuer, Secret, SecretProblem, Verifier, WeakSecret};
 use libfuzzer_sys::fuzz_target;
 
+/// Whether zxcvbn's pattern estimate is among the problems, at any depth.
+fn has_pattern(problems: &[SecretProblem]) -> bool {
+    problems.iter().any(|p| match p {
+        SecretProblem::Pattern { .. } => true,
+        SecretProblem::EncodedText { problems, .. } => has_pattern(problems),
+        _ => false,
+    })
+}
+
+fn problems(verdict: &Result<Secret, WeakSecret>) -> &[SecretProblem] {
+    verdict
+        .as_ref()
+        .map_or_else(|weak| weak.problems.as_slice(), |_| &[])
+}
+
 fuzz_target!(|bytes: &[u8]| {
-    match Secret::new(bytes) {
+    let verdict = Secret::new(bytes);
+    let again = Secret::new(bytes);
+    // Where neither run saw a pattern, every rule that ran is deterministic.
+    if !has_pattern(problems(&verdict)) && !has_pattern(problems(&again)) {
+        assert_eq!(
+            problems(&verdict),
+            problems(&again),
+            "judged differently twice"
+        );
+    }
+    match verdict {
         Ok(secret) => {
             assert_eq!(secret.expose_secret(), bytes);
-            let again = Secret::new(bytes).expect("accepted once, refused the second time");
-            assert_eq!(again.fingerprint(), secret.fingerprint());
             let fingerprint = secret.fingerprint().to_string();
             assert_eq!(fingerprint.len(), 16);
             assert!(fingerprint.bytes().all(|b| b.is_ascii_hexdigit()));
@@ -24,15 +49,14 @@ fuzz_target!(|bytes: &[u8]| {
                 format!("Secret {{ fingerprint: {fingerprint}, .. }}")
             );
             let token = Issuer::new(&secret).issue("42", None).unwrap();
-            assert_eq!(Verifier::new(&again).verify(&token).unwrap().sub, "42");
+            if let Ok(again) = again {
+                assert_eq!(again.fingerprint(), secret.fingerprint());
+                assert_eq!(Verifier::new(&again).verify(&token).unwrap().sub, "42");
+            }
+            assert_eq!(Verifier::new(&secret).verify(&token).unwrap().sub, "42");
         }
         Err(weak) => {
             assert!(!weak.problems.is_empty());
-            assert_eq!(
-                Secret::new(bytes).unwrap_err(),
-                weak,
-                "refused differently twice"
-            );
             let message = weak.to_string();
             assert!(message.len() <= 2048, "{} bytes", message.len());
         }

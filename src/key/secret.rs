@@ -58,8 +58,13 @@ impl Secret {
     /// assert!(Secret::new("your-256-bit-secret").is_err());
     /// ```
     ///
+    /// Every rule gives the same verdict on every run but one: the zxcvbn pattern estimate
+    /// ([`SecretProblem::Pattern`]) can differ between processes for a secret made of words.
+    ///
     /// # Errors
     /// [`WeakSecret`] listing every rule it fails.
+    ///
+    /// [`SecretProblem::Pattern`]: crate::SecretProblem::Pattern
     pub fn new(secret: impl AsRef<[u8]>) -> Result<Self, WeakSecret> {
         let secret = secret.as_ref();
         let problems = strength::problems(secret);
