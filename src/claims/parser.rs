@@ -56,7 +56,10 @@ pub(crate) fn parse<C: DeserializeOwned>(
             }
         }
     }
-    let exp = exp.ok_or(VerifyError::MissingClaim { claim: "exp" })?;
+    // `let else`, not `ok_or`: building the error only to drop it costs every valid token.
+    let Some(exp) = exp else {
+        return Err(VerifyError::MissingClaim { claim: "exp" });
+    };
     let custom = C::deserialize(Flattened(custom)).map_err(|e| invalid_claims(None, &e))?;
     let seconds = Seconds {
         exp: exp.seconds,
@@ -109,17 +112,12 @@ fn typed<'a, T: Deserialize<'a>>(claim: &str, value: &'a RawValue) -> Result<T, 
 /// A time claim: an integer NumericDate in the range `time` represents. The scanner has checked
 /// that `value` is a JSON number, so Rust's integer syntax accepts exactly JSON's integers.
 fn time(claim: &'static str, value: &RawValue) -> Result<NumericDate, VerifyError> {
-    value
-        .get()
-        .parse::<i64>()
-        .ok()
-        .and_then(|seconds| {
-            Some(NumericDate {
-                seconds,
-                time: numeric_date::from_seconds(seconds)?,
-            })
-        })
-        .ok_or(VerifyError::InvalidNumericDate { claim })
+    if let Ok(seconds) = value.get().parse::<i64>()
+        && let Some(time) = numeric_date::from_seconds(seconds)
+    {
+        return Ok(NumericDate { seconds, time });
+    }
+    Err(VerifyError::InvalidNumericDate { claim })
 }
 
 fn invalid_claims(claim: Option<&str>, error: &serde_json::Error) -> VerifyError {
