@@ -878,6 +878,11 @@ macro_rules! process_tests {
         }
 
         #[::core::prelude::v1::test]
+        fn redis_killed_and_restarted() {
+            $crate::process::redis_killed_and_restarted($binary);
+        }
+
+        #[::core::prelude::v1::test]
         fn two_processes_share_sessions() {
             $crate::process::two_processes_share_sessions($binary);
         }

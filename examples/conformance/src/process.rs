@@ -454,10 +454,7 @@ fn post_refresh_token(service: &Service, path: &str, token: &str) -> Response<St
 }
 
 fn me_status(service: &Service, token: &str) -> StatusCode {
-    let bearer = format!("Bearer {token}");
-    service
-        .send("GET", "/me", &[("Authorization", &bearer)], "")
-        .status()
+    me(service, token).status()
 }
 
 /// Starts `binary` on the Redis at `url`, sharing `kit`'s secret, with a login quota no test
@@ -497,6 +494,103 @@ pub fn redis_outage_is_503(binary: &str) {
     let output = service.stop();
     assert!(output.contains("sessions: in Redis"), "{output}");
     assert!(!output.contains(&url), "the logs show REDIS_URL:\n{output}");
+}
+
+/// Redis killed (SIGKILL) under a running service, then started again with its data. While it
+/// is down: refresh and logout answer 503 with `Retry-After`; a valid access token keeps working
+/// and a logged-out one stays refused (401) for as long as the revocation mirror is within its
+/// staleness bound (10 seconds by default), after which every authenticated call answers 503,
+/// never 401. Once Redis is back the service carries on: the session refreshes with the refresh
+/// token it held, and the logout made before the outage still holds.
+pub fn redis_killed_and_restarted(binary: &str) {
+    let Some(mut redis) = crate::redis_server::RedisServer::start_persistent() else {
+        return;
+    };
+    let kit = TestKit::new();
+    let service = start_on_redis(binary, &kit, &redis.url());
+    let (access, refresh) = log_in(&service);
+    let (gone_access, gone_refresh) = log_in(&service);
+    let logout = post_refresh_token(&service, "/logout", &gone_refresh);
+    assert_eq!(logout.status(), StatusCode::NO_CONTENT, "{logout:?}");
+    wait_for(&service, &gone_access, StatusCode::UNAUTHORIZED, PATIENCE);
+    assert_eq!(me_status(&service, &access), StatusCode::OK);
+
+    redis.kill();
+    let killed = Instant::now();
+    // Within the bound, verifying needs no Redis: the mirror answers from memory.
+    assert_eq!(me_status(&service, &access), StatusCode::OK);
+    assert_eq!(me_status(&service, &gone_access), StatusCode::UNAUTHORIZED);
+    crate::assert_unavailable(&post_refresh_token(&service, "/refresh", &refresh));
+    crate::assert_unavailable(&post_refresh_token(&service, "/logout", &refresh));
+    assert!(
+        killed.elapsed() < Duration::from_secs(5),
+        "the checks within the staleness bound took {:?}",
+        killed.elapsed()
+    );
+    // Past it, the mirror cannot vouch for any token: 503, for the revoked one too.
+    wait_for(&service, &access, StatusCode::SERVICE_UNAVAILABLE, PATIENCE);
+    for token in [&access, &gone_access] {
+        let response = me(&service, token);
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            header_str(&response, "retry-after"),
+            Some("5"),
+            "{response:?}"
+        );
+        assert_eq!(
+            header_str(&response, "www-authenticate"),
+            None,
+            "{response:?}"
+        );
+        assert_eq!(
+            response.body(),
+            r#"{"error":"temporarily_unavailable","error_description":"The token cannot be checked right now; retry later"}"#
+        );
+    }
+
+    redis.restart();
+    let deadline = Instant::now() + PATIENCE;
+    let refreshed = loop {
+        let response = post_refresh_token(&service, "/refresh", &refresh);
+        if response.status() != StatusCode::SERVICE_UNAVAILABLE {
+            break response;
+        }
+        assert!(Instant::now() < deadline, "still 503 after Redis came back");
+        thread::sleep(Duration::from_millis(100));
+    };
+    // Nothing was lost: the session refreshes with the token it held before the outage.
+    let (new_access, _) = crate::token_pair(&refreshed);
+    wait_for(&service, &new_access, StatusCode::OK, PATIENCE);
+    assert_eq!(me_status(&service, &gone_access), StatusCode::UNAUTHORIZED);
+    let output = service.stop();
+    assert!(!output.contains(&refresh), "the logs show a refresh token");
+}
+
+/// `GET /me` with `token`.
+fn me(service: &Service, token: &str) -> Response<String> {
+    let bearer = format!("Bearer {token}");
+    service.send("GET", "/me", &[("Authorization", &bearer)], "")
+}
+
+/// Polls `GET /me` with `token` until it answers `status`, failing after `patience`; any status
+/// but `status`, 200 and 503 fails at once.
+fn wait_for(service: &Service, token: &str, status: StatusCode, patience: Duration) {
+    let deadline = Instant::now() + patience;
+    loop {
+        let got = me_status(service, token);
+        if got == status {
+            return;
+        }
+        assert!(
+            matches!(got, StatusCode::OK | StatusCode::SERVICE_UNAVAILABLE),
+            "GET /me answered {got} while waiting for {status}"
+        );
+        assert!(
+            Instant::now() < deadline,
+            "GET /me still {got}, not {status}"
+        );
+        thread::sleep(Duration::from_millis(50));
+    }
 }
 
 /// Two processes of `binary` on one real Redis: a session started on one refreshes on the
