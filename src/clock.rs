@@ -16,22 +16,6 @@ use time::OffsetDateTime;
 pub trait Clock: Debug + Send + Sync {
     /// The current instant, in UTC.
     fn now(&self) -> OffsetDateTime;
-
-    /// The current instant in whole seconds since the Unix epoch, what the verifier compares
-    /// `exp`, `nbf` and `iat` with. The default reads [`now`](Self::now); a clock that can tell
-    /// the seconds without building a calendar date (as [`SystemClock`] does) overrides it. An
-    /// override must agree with `now().unix_timestamp()`.
-    ///
-    /// ```
-    /// use jwt_auth::{Clock, FixedClock, SystemClock};
-    ///
-    /// assert_eq!(FixedClock::at_unix(1_767_225_600)?.unix_now(), 1_767_225_600);
-    /// assert!(SystemClock.unix_now() >= 1_767_225_600);
-    /// # Ok::<(), time::error::ComponentRange>(())
-    /// ```
-    fn unix_now(&self) -> i64 {
-        self.now().unix_timestamp()
-    }
 }
 
 /// The operating system's wall clock. The default everywhere.
@@ -48,16 +32,6 @@ pub struct SystemClock;
 impl Clock for SystemClock {
     fn now(&self) -> OffsetDateTime {
         OffsetDateTime::now_utc()
-    }
-
-    /// Every verify reads the clock: the seconds come straight from the OS, without the
-    /// calendar arithmetic of `OffsetDateTime::now_utc` and back.
-    fn unix_now(&self) -> i64 {
-        match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
-            Ok(since) => i64::try_from(since.as_secs()).unwrap_or(i64::MAX),
-            // A clock set before 1970 is rare enough for the calendar route.
-            Err(_) => OffsetDateTime::now_utc().unix_timestamp(),
-        }
     }
 }
 
@@ -102,21 +76,5 @@ impl FixedClock {
 impl Clock for FixedClock {
     fn now(&self) -> OffsetDateTime {
         self.0
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_system_clocks_seconds_agree_with_its_instant() {
-        let before = SystemClock.now().unix_timestamp();
-        let seconds = SystemClock.unix_now();
-        let after = SystemClock.now().unix_timestamp();
-        assert!(
-            (before..=after).contains(&seconds),
-            "{before} {seconds} {after}"
-        );
     }
 }

@@ -499,7 +499,7 @@ impl Verifier {
     /// read, rather than calendar arithmetic on `OffsetDateTime`. The times in an error are the
     /// claims' own, and the clock's.
     fn check_times<C>(&self, claims: &Claims<C>, seconds: Seconds<'_>) -> Result<(), VerifyError> {
-        let now = self.clock.unix_now();
+        let now = self.clock.now().unix_timestamp();
         let leeway = self.leeway.whole_seconds();
         let now_time = || numeric_date::from_seconds(now).unwrap_or_else(|| self.clock.now());
         if now.saturating_sub(seconds.exp) >= leeway {
