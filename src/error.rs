@@ -493,12 +493,13 @@ pub enum SecretProblem {
     /// Made of patterns an attacker tries first (zxcvbn's dictionaries, keyboard walks,
     /// sequences, repeats), so that it carries far less than its alphabet suggests.
     ///
-    /// This is the one rule whose verdict can differ between two runs on the same secret.
-    /// zxcvbn 3.1 splits text into words by a search whose order follows its hash maps, which
-    /// are seeded at random in each process; on a few texts made of words, two runs settle on
+    /// This is the one rule whose verdict can differ between two calls on the same secret.
+    /// zxcvbn 3.1 splits text into words by a search whose order follows its hash maps, each
+    /// seeded at random when it is made; on a few texts made of words, two calls settle on
     /// different splits, and so on estimates some bits apart (the upstream algorithm's known
     /// order dependence: <https://github.com/dropbox/zxcvbn/pull/158>). A secret whose
-    /// estimate is close to the requirement can then pass in one process and fail in another.
+    /// estimate is close to the requirement can then pass once and fail the next time (in
+    /// another process, or the same one).
     /// Random secrets are far from it: `openssl rand -base64 32` and [`Secret::generate`] pass
     /// every time.
     ///

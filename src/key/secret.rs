@@ -58,8 +58,8 @@ impl Secret {
     /// assert!(Secret::new("your-256-bit-secret").is_err());
     /// ```
     ///
-    /// Every rule gives the same verdict on every run but one: the zxcvbn pattern estimate
-    /// ([`SecretProblem::Pattern`]) can differ between processes for a secret made of words.
+    /// Every rule gives the same verdict on every call but one: the zxcvbn pattern estimate
+    /// ([`SecretProblem::Pattern`]) can differ between two calls for a secret made of words.
     ///
     /// # Errors
     /// [`WeakSecret`] listing every rule it fails.
