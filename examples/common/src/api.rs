@@ -162,9 +162,9 @@ impl Backend {
         let keys = settings.auth.keys();
         let verifier = settings.auth.verifier().clone();
         let (sessions, verifier) = match settings.redis_url.as_deref() {
-            None => SessionBackend::memory(keys, verifier),
+            None => SessionBackend::memory(keys, verifier, settings.access_ttl),
             #[cfg(feature = "redis")]
-            Some(url) => SessionBackend::redis(keys, verifier, url)
+            Some(url) => SessionBackend::redis(keys, verifier, url, settings.access_ttl)
                 .map_err(|err| StartupError::Redis(err.to_string()))?,
             #[cfg(not(feature = "redis"))]
             Some(_) => {

@@ -5,6 +5,7 @@
 //! | `PORT` | the port to listen on, on 127.0.0.1 | `3000` |
 //! | `JWT_SECRET` | the shared HS256 secret (see `jwt_auth::AuthConfig`) | a random one, announced |
 //! | `JWT_EXPIRES_MIN`, `JWT_LEEWAY_SECS` | token lifetime and clock tolerance | `10080`, `60` |
+//! | `SESSION_ACCESS_TTL_SECS` | lifetime of the access tokens `POST /login` and `POST /refresh` answer, 1 to 86400 seconds, at most `JWT_EXPIRES_MIN` plus `JWT_LEEWAY_SECS` | `900` |
 //! | `CORS_ALLOWED_ORIGINS` | comma-separated origins, e.g. `https://app.example.com` | none |
 //! | `LOGIN_ATTEMPTS_PER_MINUTE` | `POST /login` requests allowed per client address | `5` |
 //! | `REDIS_URL` | where the sessions live (`redis://host:port/db`), shared by every instance | unset: in this process |
@@ -17,8 +18,8 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use jwt_auth::{
-    AuthConfig, ConfigError, EXPIRES_MIN_VAR, LEEWAY_SECS_VAR, SECRET_FALLBACKS_VAR, SECRET_VAR,
-    Secret,
+    AuthConfig, ConfigError, DEFAULT_ACCESS_TTL, EXPIRES_MIN_VAR, LEEWAY_SECS_VAR,
+    SECRET_FALLBACKS_VAR, SECRET_VAR, Secret,
 };
 
 /// The variable holding the port.
@@ -29,6 +30,8 @@ pub const CORS_VAR: &str = "CORS_ALLOWED_ORIGINS";
 pub const LOGIN_RATE_VAR: &str = "LOGIN_ATTEMPTS_PER_MINUTE";
 /// The variable holding the request timeout, in seconds.
 pub const REQUEST_TIMEOUT_VAR: &str = "REQUEST_TIMEOUT_SECS";
+/// The variable holding the sessions' access-token lifetime, in seconds.
+pub const ACCESS_TTL_VAR: &str = "SESSION_ACCESS_TTL_SECS";
 
 const DEFAULT_PORT: u16 = 3000;
 const DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE: NonZeroU32 = NonZeroU32::new(5).unwrap();
@@ -36,6 +39,8 @@ const DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE: NonZeroU32 = NonZeroU32::new(5).unwrap(
 /// body and never sends it cannot pin a connection.
 const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_REQUEST_TIMEOUT_SECS: u64 = 300;
+/// A day: an access token is meant to be short-lived, the refresh token carries the session.
+const MAX_ACCESS_TTL_SECS: i64 = 86_400;
 
 /// The variables that configure a shared secret, meaningless with a generated one.
 const SECRET_SETTINGS: [&str; 3] = [SECRET_FALLBACKS_VAR, EXPIRES_MIN_VAR, LEEWAY_SECS_VAR];
@@ -70,6 +75,9 @@ pub struct Settings {
     pub request_timeout: Duration,
     /// `REDIS_URL`: the Redis the sessions live in, or `None` for this process's memory.
     pub redis_url: Option<String>,
+    /// The lifetime of the access tokens a session's login and refreshes answer (default
+    /// `jwt_auth::DEFAULT_ACCESS_TTL`, 15 minutes).
+    pub access_ttl: time::Duration,
 }
 
 /// Why the service refuses to start. Each message names the variable and what it should hold.
@@ -98,6 +106,14 @@ pub enum StartupError {
     /// `REDIS_URL` is not a Redis URL, or this build has no Redis support (the message never
     /// quotes the URL, which may carry a password).
     Redis(String),
+    /// The sessions' access tokens would live longer than the verifier accepts
+    /// (`JWT_EXPIRES_MIN` plus `JWT_LEEWAY_SECS`), so every one of them would be refused.
+    AccessTtlTooLong {
+        /// `SESSION_ACCESS_TTL_SECS`, or its default.
+        ttl: time::Duration,
+        /// The longest lifetime the verifier accepts: its maximum plus its leeway.
+        max: time::Duration,
+    },
 }
 
 impl fmt::Display for StartupError {
@@ -118,6 +134,15 @@ impl fmt::Display for StartupError {
                  services share (generate one with `openssl rand -hex 32`), or unset {var}"
             ),
             Self::Redis(reason) => write!(f, "REDIS_URL: {reason}"),
+            Self::AccessTtlTooLong { ttl, max } => write!(
+                f,
+                "{ACCESS_TTL_VAR} is {} seconds ({} when unset), longer than {EXPIRES_MIN_VAR} and \
+                 {LEEWAY_SECS_VAR} allow ({} seconds): the service would refuse every access \
+                 token it issues; lower {ACCESS_TTL_VAR} or raise {EXPIRES_MIN_VAR}",
+                ttl.whole_seconds(),
+                DEFAULT_ACCESS_TTL.whole_seconds(),
+                max.whole_seconds()
+            ),
         }
     }
 }
@@ -129,7 +154,8 @@ impl std::error::Error for StartupError {
             Self::Accounts(_)
             | Self::Invalid { .. }
             | Self::NeedsSecret { .. }
-            | Self::Redis(_) => None,
+            | Self::Redis(_)
+            | Self::AccessTtlTooLong { .. } => None,
         }
     }
 }
@@ -142,7 +168,8 @@ impl From<ConfigError> for StartupError {
 
 impl Settings {
     /// Settings for `auth`, built in code: port 3000, no CORS origins, 5 login attempts a
-    /// minute, a 10-second request timeout. The fields are public, to change any of them.
+    /// minute, a 10-second request timeout, 15-minute session access tokens. The fields are
+    /// public, to change any of them.
     pub fn new(auth: AuthConfig) -> Self {
         Self {
             port: DEFAULT_PORT,
@@ -152,6 +179,7 @@ impl Settings {
             login_attempts_per_minute: DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             redis_url: None,
+            access_ttl: DEFAULT_ACCESS_TTL,
         }
     }
 
@@ -214,6 +242,30 @@ impl Settings {
                 expected: timeout_expected,
             });
         }
+        let ttl_expected = "a whole number of seconds from 1 to 86400";
+        let access_ttl_secs = number(
+            &lookup,
+            ACCESS_TTL_VAR,
+            DEFAULT_ACCESS_TTL.whole_seconds(),
+            ttl_expected,
+        )?;
+        if !(1..=MAX_ACCESS_TTL_SECS).contains(&access_ttl_secs) {
+            return Err(StartupError::Invalid {
+                var: ACCESS_TTL_VAR,
+                value: access_ttl_secs.to_string(),
+                expected: ttl_expected,
+            });
+        }
+        let access_ttl = time::Duration::seconds(access_ttl_secs);
+        // The verifier refuses a token that lives longer than its maximum plus its leeway: every
+        // access token a login answered would be refused.
+        let longest = auth.verifier().max_ttl() + auth.verifier().leeway();
+        if access_ttl > longest {
+            return Err(StartupError::AccessTtlTooLong {
+                ttl: access_ttl,
+                max: longest,
+            });
+        }
         Ok(Self {
             port,
             auth,
@@ -224,6 +276,7 @@ impl Settings {
             // Empty counts as unset, as a blank line in an env file gives.
             redis_url: text(&lookup, crate::sessions::REDIS_URL_VAR)?
                 .filter(|url| !url.trim().is_empty()),
+            access_ttl,
         })
     }
 
@@ -340,6 +393,7 @@ mod tests {
         assert!(settings.cors_allowed_origins.is_empty());
         assert_eq!(settings.login_attempts_per_minute.get(), 5);
         assert_eq!(settings.request_timeout, DEFAULT_REQUEST_TIMEOUT);
+        assert_eq!(settings.access_ttl, time::Duration::minutes(15));
     }
 
     #[test]
@@ -403,6 +457,70 @@ mod tests {
                     })
                 ),
                 "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn session_access_ttl_is_bounded() {
+        assert_eq!(
+            settings(&[("SESSION_ACCESS_TTL_SECS", "2")])
+                .unwrap()
+                .access_ttl,
+            time::Duration::seconds(2)
+        );
+        for bad in ["0", "86401", "-1", "soon"] {
+            assert!(
+                matches!(
+                    settings(&[("SESSION_ACCESS_TTL_SECS", bad)]),
+                    Err(StartupError::Invalid {
+                        var: ACCESS_TTL_VAR,
+                        ..
+                    })
+                ),
+                "{bad}"
+            );
+        }
+        // Longer than JWT_EXPIRES_MIN plus JWT_LEEWAY_SECS, the verifier would refuse every
+        // access token: 15 minutes (the default) against 10 minutes and 60 seconds, 61 seconds
+        // against 1 minute and no leeway.
+        let shared = "ec67705a52ace3b4b1f8a22055baa064e8a12889e724bace163bf8e987ee63b4";
+        for (expires_min, leeway, ttl, seconds, max) in
+            [("10", "60", None, 900, 660), ("1", "0", Some("61"), 61, 60)]
+        {
+            let mut vars = vec![
+                ("JWT_SECRET", shared),
+                ("JWT_EXPIRES_MIN", expires_min),
+                ("JWT_LEEWAY_SECS", leeway),
+            ];
+            vars.extend(ttl.map(|ttl| ("SESSION_ACCESS_TTL_SECS", ttl)));
+            let err = settings(&vars).unwrap_err();
+            assert!(
+                matches!(&err, StartupError::AccessTtlTooLong { ttl, max: found }
+                    if ttl.whole_seconds() == seconds && found.whole_seconds() == max),
+                "{err}"
+            );
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "SESSION_ACCESS_TTL_SECS is {seconds} seconds (900 when unset), longer than \
+                     JWT_EXPIRES_MIN and JWT_LEEWAY_SECS allow ({max} seconds): the service \
+                     would refuse every access token it issues; lower SESSION_ACCESS_TTL_SECS \
+                     or raise JWT_EXPIRES_MIN"
+                )
+            );
+        }
+        // At the limit, the verifier accepts the tokens.
+        for (leeway, ttl) in [("0", "60"), ("60", "120")] {
+            let at_the_limit = settings(&[
+                ("JWT_SECRET", shared),
+                ("JWT_EXPIRES_MIN", "1"),
+                ("JWT_LEEWAY_SECS", leeway),
+                ("SESSION_ACCESS_TTL_SECS", ttl),
+            ]);
+            assert_eq!(
+                at_the_limit.unwrap().access_ttl,
+                time::Duration::seconds(ttl.parse().unwrap())
             );
         }
     }

@@ -10,6 +10,7 @@ use jwt_auth::{
 #[cfg(feature = "redis")]
 use jwt_auth::{RedisConfig, RedisStore, StoreError};
 use serde::Deserialize;
+use time::Duration;
 
 /// The variable naming the Redis the sessions live in; unset, they live in this process.
 pub const REDIS_URL_VAR: &str = "REDIS_URL";
@@ -39,18 +40,20 @@ pub enum SessionBackend {
 }
 
 impl SessionBackend {
-    /// Sessions in memory, and `verifier` extended with their revocation view.
-    pub fn memory(keys: &KeyRing, verifier: Verifier) -> (Self, Verifier) {
+    /// Sessions in memory, answering access tokens that live `access_ttl`, and `verifier`
+    /// extended with their revocation view.
+    pub fn memory(keys: &KeyRing, verifier: Verifier, access_ttl: Duration) -> (Self, Verifier) {
         let store = MemoryStore::new();
         let verifier = verifier.with_revocation(store.revocations());
         (
-            Self::Memory(with_events(Sessions::new(keys, store))),
+            Self::Memory(configure(Sessions::new(keys, store), access_ttl)),
             verifier,
         )
     }
 
-    /// Sessions in the Redis at `url`, and `verifier` extended with the store's revocation
-    /// mirror. Needs a Tokio runtime (the mirror's task); connects lazily.
+    /// Sessions in the Redis at `url`, answering access tokens that live `access_ttl`, and
+    /// `verifier` extended with the store's revocation mirror. Needs a Tokio runtime (the
+    /// mirror's task); connects lazily.
     ///
     /// # Errors
     /// When `url` is not a Redis URL.
@@ -59,11 +62,12 @@ impl SessionBackend {
         keys: &KeyRing,
         verifier: Verifier,
         url: &str,
+        access_ttl: Duration,
     ) -> Result<(Self, Verifier), StoreError> {
         let store = RedisStore::new(RedisConfig::new(url))?;
         let verifier = verifier.with_revocation(store.revocations());
         Ok((
-            Self::Redis(with_events(Sessions::new(keys, store))),
+            Self::Redis(configure(Sessions::new(keys, store), access_ttl)),
             verifier,
         ))
     }
@@ -153,18 +157,21 @@ impl SessionBackend {
     }
 }
 
-/// Logs a reused refresh token (a stolen one, or a client bug) as a warning, the signal to alert
-/// on, and a repeated one (two tabs, or a retry) as information. Logouts are the routes' own.
-fn with_events<S: SessionStore>(sessions: Sessions<S>) -> Sessions<S> {
-    sessions.with_event_handler(|event| match event {
-        SessionEvent::Reused { sub, sid } => {
-            tracing::warn!(%sub, %sid, "refresh token reused: session revoked");
-        }
-        SessionEvent::Repeated { sub, sid } => {
-            tracing::info!(%sub, %sid, "refresh token presented again within its grace");
-        }
-        _ => {}
-    })
+/// Sets the access-token lifetime, and logs a reused refresh token (a stolen one, or a client
+/// bug) as a warning, the signal to alert on, and a repeated one (two tabs, or a retry) as
+/// information. Logouts are the routes' own.
+fn configure<S: SessionStore>(sessions: Sessions<S>, access_ttl: Duration) -> Sessions<S> {
+    sessions
+        .with_access_ttl(access_ttl)
+        .with_event_handler(|event| match event {
+            SessionEvent::Reused { sub, sid } => {
+                tracing::warn!(%sub, %sid, "refresh token reused: session revoked");
+            }
+            SessionEvent::Repeated { sub, sid } => {
+                tracing::info!(%sub, %sid, "refresh token presented again within its grace");
+            }
+            _ => {}
+        })
 }
 
 fn parse(body: &[u8]) -> Option<RefreshRequest> {

@@ -873,6 +873,11 @@ macro_rules! process_tests {
         }
 
         #[::core::prelude::v1::test]
+        fn session_access_ttl_is_configurable() {
+            $crate::process::session_access_ttl_is_configurable($binary);
+        }
+
+        #[::core::prelude::v1::test]
         fn redis_outage_is_503() {
             $crate::process::redis_outage_is_503($binary);
         }

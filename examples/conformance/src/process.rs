@@ -356,6 +356,63 @@ pub fn serves_over_real_http(binary: &str) {
     }
 }
 
+/// `SESSION_ACCESS_TTL_SECS` sets the lifetime of the access tokens that a login and a refresh
+/// answer; one longer than the verifier accepts (`JWT_EXPIRES_MIN` plus `JWT_LEEWAY_SECS`) stops
+/// start-up.
+pub fn session_access_ttl_is_configurable(binary: &str) {
+    let kit = TestKit::new();
+    let mut service = Service::start(
+        binary,
+        &[
+            ("JWT_SECRET", &kit.shareable_secret),
+            ("SESSION_ACCESS_TTL_SECS", "2"),
+        ],
+    );
+    service.wait_until_healthy();
+    let body = serde_json::json!({ "email": DEMO_EMAIL, "password": DEMO_PASSWORD }).to_string();
+    let login = service.send(
+        "POST",
+        "/login",
+        &[("Content-Type", "application/json")],
+        &body,
+    );
+    assert_eq!(login.status(), StatusCode::OK, "{login:?}");
+    let login: serde_json::Value = serde_json::from_str(login.body()).unwrap();
+    let refresh_token = login["refresh_token"].as_str().unwrap();
+    let refreshed = post_refresh_token(&service, "/refresh", refresh_token);
+    assert_eq!(refreshed.status(), StatusCode::OK, "{refreshed:?}");
+    let refreshed: serde_json::Value = serde_json::from_str(refreshed.body()).unwrap();
+    for pair in [&login, &refreshed] {
+        assert_eq!(pair["expires_in"], 2, "{pair}");
+        let claims = kit
+            .settings
+            .auth
+            .verifier()
+            .verify(pair["access_token"].as_str().unwrap())
+            .unwrap();
+        assert_eq!(claims.exp - claims.iat.unwrap(), time::Duration::seconds(2));
+    }
+    drop(service);
+
+    let mut refused = Service::start(
+        binary,
+        &[
+            ("JWT_SECRET", &kit.shareable_secret),
+            ("JWT_EXPIRES_MIN", "1"),
+            ("JWT_LEEWAY_SECS", "0"),
+            ("SESSION_ACCESS_TTL_SECS", "61"),
+        ],
+    );
+    let status = refused.wait_for_exit();
+    assert_eq!(status.code(), Some(1), "{status}");
+    assert_eq!(
+        refused.stderr(),
+        "error: SESSION_ACCESS_TTL_SECS is 61 seconds (900 when unset), longer than \
+         JWT_EXPIRES_MIN and JWT_LEEWAY_SECS allow (60 seconds): the service would refuse every \
+         access token it issues; lower SESSION_ACCESS_TTL_SECS or raise JWT_EXPIRES_MIN\n"
+    );
+}
+
 /// Writes `head` on a fresh connection and reads until the server closes it. Panics when the
 /// server still holds the connection after [`PATIENCE`].
 fn send_raw_until_closed(port: u16, head: &str) -> String {
