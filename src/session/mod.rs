@@ -367,6 +367,23 @@ impl<S: SessionStore> Sessions<S> {
         self.access_ttl
     }
 
+    /// The leeway revocation entries outlive their tokens by: it must be at least the leeway
+    /// of every verifier that checks these sessions' revocations, or a revoked token becomes
+    /// valid again once its entry expires and before the verifier's leeway runs out.
+    ///
+    /// ```
+    /// use jwt_auth::{MemoryStore, Secret, Sessions, Verifier};
+    /// use time::Duration;
+    ///
+    /// let (secret, _) = Secret::generate();
+    /// let verifier = Verifier::new(&secret).with_leeway(Duration::minutes(2));
+    /// let sessions = Sessions::new(&secret, MemoryStore::new()).with_leeway(verifier.leeway());
+    /// assert_eq!(sessions.leeway(), Duration::minutes(2));
+    /// ```
+    pub fn leeway(&self) -> Duration {
+        self.leeway
+    }
+
     /// The store.
     pub fn store(&self) -> &S {
         &self.store

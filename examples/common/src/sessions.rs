@@ -44,10 +44,11 @@ impl SessionBackend {
     /// extended with their revocation view.
     pub fn memory(keys: &KeyRing, verifier: Verifier, access_ttl: Duration) -> (Self, Verifier) {
         let store = MemoryStore::new();
-        let verifier = verifier.with_revocation(store.revocations());
+        let revocations = store.revocations();
+        let sessions = configure(Sessions::new(keys, store), &verifier, access_ttl);
         (
-            Self::Memory(configure(Sessions::new(keys, store), access_ttl)),
-            verifier,
+            Self::Memory(sessions),
+            verifier.with_revocation(revocations),
         )
     }
 
@@ -65,11 +66,9 @@ impl SessionBackend {
         access_ttl: Duration,
     ) -> Result<(Self, Verifier), StoreError> {
         let store = RedisStore::new(RedisConfig::new(url))?;
-        let verifier = verifier.with_revocation(store.revocations());
-        Ok((
-            Self::Redis(configure(Sessions::new(keys, store), access_ttl)),
-            verifier,
-        ))
+        let revocations = store.revocations();
+        let sessions = configure(Sessions::new(keys, store), &verifier, access_ttl);
+        Ok((Self::Redis(sessions), verifier.with_revocation(revocations)))
     }
 
     /// For Redis, waits up to `timeout` until the revocation mirror has loaded every entry: a
@@ -160,9 +159,17 @@ impl SessionBackend {
 /// Sets the access-token lifetime, and logs a reused refresh token (a stolen one, or a client
 /// bug) as a warning, the signal to alert on, and a repeated one (two tabs, or a retry) as
 /// information. Logouts are the routes' own.
-fn configure<S: SessionStore>(sessions: Sessions<S>, access_ttl: Duration) -> Sessions<S> {
+/// Access tokens that live `access_ttl`, and revocation entries kept for `verifier`'s leeway past
+/// them (`JWT_LEEWAY_SECS`): a shorter retention would let a revoked token back in until the
+/// leeway ran out.
+fn configure<S: SessionStore>(
+    sessions: Sessions<S>,
+    verifier: &Verifier,
+    access_ttl: Duration,
+) -> Sessions<S> {
     sessions
         .with_access_ttl(access_ttl)
+        .with_leeway(verifier.leeway())
         .with_event_handler(|event| match event {
             SessionEvent::Reused { sub, sid } => {
                 tracing::warn!(%sub, %sid, "refresh token reused: session revoked");
@@ -224,4 +231,23 @@ fn session_error(err: &SessionError, what: &str) -> Response<String> {
         tracing::warn!(cause = %err, "{what}");
     }
     err.to_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use jwt_auth::Secret;
+
+    use super::*;
+
+    #[test]
+    fn revocations_outlive_tokens_by_the_verifiers_leeway() {
+        let (secret, _) = Secret::generate();
+        let verifier = Verifier::new(&secret).with_leeway(Duration::minutes(5));
+        let (backend, _) =
+            SessionBackend::memory(&KeyRing::new(secret), verifier, Duration::minutes(15));
+        let SessionBackend::Memory(sessions) = &backend else {
+            panic!("asked for memory");
+        };
+        assert_eq!(sessions.leeway(), Duration::minutes(5));
+    }
 }
