@@ -362,6 +362,36 @@ fn cases(key: &MacKey) -> Vec<Case> {
         true,
     );
     add(
+        "signed, 64 long names, last repeats",
+        signed(key, HEADER, &{
+            // Names of one length sharing their first bytes, so that finding the repeat compares
+            // whole names.
+            let name_len = (payload_room - 40) / jwt_auth::MAX_JSON_MEMBERS - 6;
+            let name = |i: usize| format!("{}{i:04}", "n".repeat(name_len - 4));
+            let mut json = String::from(r#"{"sub":"42","exp":4102444800"#);
+            for i in 0..jwt_auth::MAX_JSON_MEMBERS - 3 {
+                write!(json, r#","{}":0"#, name(i)).unwrap();
+            }
+            write!(json, r#","{}":0}}"#, name(0)).unwrap();
+            json
+        }),
+        true,
+    );
+    add(
+        "signed, array of zeros",
+        signed(
+            key,
+            HEADER,
+            &repeat_within(
+                r#"{"sub":"42","exp":4102444800,"x":[0"#,
+                ",0",
+                "]}",
+                payload_room,
+            ),
+        ),
+        true,
+    );
+    add(
         "signed, surrogates, lone last",
         signed(
             key,
