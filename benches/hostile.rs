@@ -29,43 +29,9 @@ const HEADER: &str = r#"{"alg":"HS256","typ":"JWT"}"#;
 /// A payload the policy accepts until 2100, for the cases that need the parser to get past `exp`.
 const CLAIMS_START: &str = r#"{"sub":"42","exp":4102444800,"x":"#;
 
-/// HMAC-SHA256 with a precomputed key, on the same crypto crate as the backend under test.
-mod mac {
-    #[cfg(feature = "aws-lc-rs")]
-    pub(crate) struct Key(aws_lc_rs::hmac::Key);
-    #[cfg(all(feature = "rust-crypto", not(feature = "aws-lc-rs")))]
-    pub(crate) struct Key(hmac::Hmac<sha2::Sha256>);
+mod common;
 
-    impl Key {
-        #[cfg(feature = "aws-lc-rs")]
-        pub(crate) fn new(secret: &[u8]) -> Self {
-            Self(aws_lc_rs::hmac::Key::new(
-                aws_lc_rs::hmac::HMAC_SHA256,
-                secret,
-            ))
-        }
-        #[cfg(all(feature = "rust-crypto", not(feature = "aws-lc-rs")))]
-        pub(crate) fn new(secret: &[u8]) -> Self {
-            use hmac::Mac as _;
-            Self(hmac::Hmac::new_from_slice(secret).unwrap())
-        }
-
-        #[cfg(feature = "aws-lc-rs")]
-        pub(crate) fn tag(&self, message: &[u8]) -> [u8; 32] {
-            aws_lc_rs::hmac::sign(&self.0, message)
-                .as_ref()
-                .try_into()
-                .unwrap()
-        }
-        #[cfg(all(feature = "rust-crypto", not(feature = "aws-lc-rs")))]
-        pub(crate) fn tag(&self, message: &[u8]) -> [u8; 32] {
-            use hmac::Mac as _;
-            let mut mac = self.0.clone();
-            mac.update(message);
-            mac.finalize().into_bytes().into()
-        }
-    }
-}
+use common::MacKey;
 
 /// A hostile token and what it is.
 struct Case {
@@ -85,7 +51,7 @@ fn forged(header: &str, payload: &str) -> String {
 }
 
 /// A token with a valid signature over whatever `header` and `payload` are.
-fn signed(key: &mac::Key, header: &str, payload: &str) -> String {
+fn signed(key: &MacKey, header: &str, payload: &str) -> String {
     let input = format!("{}.{}", b64(header), b64(payload));
     let tag = key.tag(input.as_bytes());
     format!("{input}.{}", URL_SAFE_NO_PAD.encode(tag))
@@ -135,7 +101,7 @@ fn many_members(start: &str, last: &str, len: usize) -> String {
 }
 
 #[allow(clippy::too_many_lines)] // one entry per case reads better than a split
-fn cases(key: &mac::Key) -> Vec<Case> {
+fn cases(key: &MacKey) -> Vec<Case> {
     let small = r#"{"sub":"42","exp":4102444800}"#;
     // The largest header the verifier parses; a forged payload fills the rest of the token.
     let header_room = jwt_auth::MAX_HEADER_LEN * 3 / 4;
@@ -396,6 +362,36 @@ fn cases(key: &mac::Key) -> Vec<Case> {
         true,
     );
     add(
+        "signed, 64 long names, last repeats",
+        signed(key, HEADER, &{
+            // Names of one length sharing their first bytes, so that finding the repeat compares
+            // whole names.
+            let name_len = (payload_room - 40) / jwt_auth::MAX_JSON_MEMBERS - 6;
+            let name = |i: usize| format!("{}{i:04}", "n".repeat(name_len - 4));
+            let mut json = String::from(r#"{"sub":"42","exp":4102444800"#);
+            for i in 0..jwt_auth::MAX_JSON_MEMBERS - 3 {
+                write!(json, r#","{}":0"#, name(i)).unwrap();
+            }
+            write!(json, r#","{}":0}}"#, name(0)).unwrap();
+            json
+        }),
+        true,
+    );
+    add(
+        "signed, array of zeros",
+        signed(
+            key,
+            HEADER,
+            &repeat_within(
+                r#"{"sub":"42","exp":4102444800,"x":[0"#,
+                ",0",
+                "]}",
+                payload_room,
+            ),
+        ),
+        true,
+    );
+    add(
         "signed, surrogates, lone last",
         signed(
             key,
@@ -450,7 +446,7 @@ fn main() {
     let started = SystemTime::now();
     let secret = Secret::new(SECRET).unwrap();
     let verifier = Verifier::new(&secret);
-    let key = mac::Key::new(SECRET.as_bytes());
+    let key = MacKey::new(SECRET.as_bytes());
     let product = Issuer::new(&secret)
         .issue("123456", Some("ada@example.com"))
         .unwrap();

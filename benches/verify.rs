@@ -22,6 +22,10 @@ use http::{HeaderMap, HeaderValue};
 use jwt_auth::{Issuer, KeyRing, Secret, Verifier};
 use serde::{Deserialize, Serialize};
 
+mod common;
+
+use common::MacKey;
+
 /// `openssl rand -hex 32`, as in production.
 const SECRET: &str = "ec67705a52ace3b4b1f8a22055baa064e8a12889e724bace163bf8e987ee63b4";
 /// The product's token shape: 217 characters, its header naming the key (`kid`).
@@ -42,50 +46,19 @@ struct ProductClaims {
 mod floor {
     use super::*;
 
-    #[cfg(feature = "aws-lc-rs")]
-    pub(crate) struct Key(aws_lc_rs::hmac::Key);
-    #[cfg(all(feature = "rust-crypto", not(feature = "aws-lc-rs")))]
-    pub(crate) struct Key(hmac::Hmac<sha2::Sha256>);
+    pub(crate) struct Key(MacKey);
 
     impl Key {
-        #[cfg(feature = "aws-lc-rs")]
         pub(crate) fn new(secret: &[u8]) -> Self {
-            Self(aws_lc_rs::hmac::Key::new(
-                aws_lc_rs::hmac::HMAC_SHA256,
-                secret,
-            ))
-        }
-        #[cfg(all(feature = "rust-crypto", not(feature = "aws-lc-rs")))]
-        pub(crate) fn new(secret: &[u8]) -> Self {
-            use hmac::Mac as _;
-            Self(hmac::Hmac::new_from_slice(secret).unwrap())
+            Self(MacKey::new(secret))
         }
 
-        #[cfg(feature = "aws-lc-rs")]
         pub(crate) fn verify_tag(&self, message: &[u8], tag: &[u8]) -> bool {
-            aws_lc_rs::hmac::verify(&self.0, message, tag).is_ok()
-        }
-        #[cfg(all(feature = "rust-crypto", not(feature = "aws-lc-rs")))]
-        pub(crate) fn verify_tag(&self, message: &[u8], tag: &[u8]) -> bool {
-            use hmac::Mac as _;
-            let mut mac = self.0.clone();
-            mac.update(message);
-            mac.verify_slice(tag).is_ok()
+            self.0.verify_tag(message, tag)
         }
 
-        #[cfg(feature = "aws-lc-rs")]
         pub(crate) fn tag(&self, message: &[u8]) -> [u8; 32] {
-            aws_lc_rs::hmac::sign(&self.0, message)
-                .as_ref()
-                .try_into()
-                .unwrap()
-        }
-        #[cfg(all(feature = "rust-crypto", not(feature = "aws-lc-rs")))]
-        pub(crate) fn tag(&self, message: &[u8]) -> [u8; 32] {
-            use hmac::Mac as _;
-            let mut mac = self.0.clone();
-            mac.update(message);
-            mac.finalize().into_bytes().into()
+            self.0.tag(message)
         }
 
         pub(crate) fn verify(&self, token: &str) -> Option<ProductClaims> {
@@ -93,7 +66,7 @@ mod floor {
             let (_, payload) = signing_input.split_once('.')?;
             let mut tag = [0_u8; 32];
             URL_SAFE_NO_PAD.decode_slice(signature, &mut tag).ok()?;
-            if !self.verify_tag(signing_input.as_bytes(), &tag) {
+            if !self.0.verify_tag(signing_input.as_bytes(), &tag) {
                 return None;
             }
             let json = URL_SAFE_NO_PAD.decode(payload).ok()?;

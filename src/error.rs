@@ -110,6 +110,33 @@ pub enum VerifyError {
         /// The parser's explanation.
         reason: String,
     },
+    /// Arrays and objects in the header or the claims nest deeper than
+    /// [`MAX_JSON_DEPTH`](crate::MAX_JSON_DEPTH), counting the top-level object.
+    #[error("the {part} nests arrays and objects deeper than {max} levels")]
+    NestingTooDeep {
+        /// Which segment.
+        part: TokenPart,
+        /// The limit.
+        max: usize,
+    },
+    /// The header or the claims have more than [`MAX_JSON_MEMBERS`](crate::MAX_JSON_MEMBERS)
+    /// top-level members.
+    #[error("the {part} has more than {max} members")]
+    TooManyMembers {
+        /// Which segment.
+        part: TokenPart,
+        /// The limit.
+        max: usize,
+    },
+    /// The header or the claims hold more than [`MAX_JSON_VALUES`](crate::MAX_JSON_VALUES)
+    /// values, at any depth.
+    #[error("the {part} holds more than {max} JSON values")]
+    TooManyValues {
+        /// Which segment.
+        part: TokenPart,
+        /// The limit.
+        max: usize,
+    },
     /// A name appears twice in the header or the claims: parsers disagree on which one wins.
     #[error("the {part} contains {name:?} more than once")]
     DuplicateMember {
@@ -331,6 +358,27 @@ pub enum IssueError {
     DuplicateClaim {
         /// The repeated name.
         name: String,
+    },
+    /// The claims would have more than [`MAX_JSON_MEMBERS`](crate::MAX_JSON_MEMBERS) members,
+    /// which no verifier of this crate accepts.
+    #[error("the claims have more than {max} members, which verifiers refuse")]
+    TooManyClaims {
+        /// The limit.
+        max: usize,
+    },
+    /// The custom claims nest arrays and objects deeper than
+    /// [`MAX_JSON_DEPTH`](crate::MAX_JSON_DEPTH) allows, which no verifier of this crate accepts.
+    #[error("the claims nest deeper than {max} levels, which verifiers refuse")]
+    NestingTooDeep {
+        /// The limit, counting the payload object.
+        max: usize,
+    },
+    /// The claims would hold more than [`MAX_JSON_VALUES`](crate::MAX_JSON_VALUES) values,
+    /// which no verifier of this crate accepts.
+    #[error("the claims hold more than {max} JSON values, which verifiers refuse")]
+    TooManyValues {
+        /// The limit.
+        max: usize,
     },
     /// The custom claims could not be serialized as members of a JSON object.
     #[error("the custom claims cannot be serialized into the payload: {reason}")]

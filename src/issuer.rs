@@ -223,6 +223,11 @@ impl Issuer {
     /// # Errors
     /// [`IssueError::EmptySubject`]; [`IssueError::ExpiresBeforeIssued`] when `exp <= iat`;
     /// [`IssueError::DuplicateClaim`] when a custom claim reuses a registered name;
+    /// [`IssueError::TooManyClaims`], [`IssueError::TooManyValues`] and
+    /// [`IssueError::NestingTooDeep`] for claims beyond what the verifier accepts
+    /// ([`MAX_JSON_MEMBERS`](crate::MAX_JSON_MEMBERS) members,
+    /// [`MAX_JSON_VALUES`](crate::MAX_JSON_VALUES) values,
+    /// [`MAX_JSON_DEPTH`](crate::MAX_JSON_DEPTH) levels);
     /// [`IssueError::Serialize`] when the custom claims are not a JSON object's members.
     pub fn issue_claims<C: Serialize>(&self, claims: &Claims<C>) -> Result<String, IssueError> {
         if claims.sub.is_empty() {
@@ -251,6 +256,9 @@ impl Issuer {
             Err(VerifyError::DuplicateMember { name, .. }) => {
                 Err(IssueError::DuplicateClaim { name })
             }
+            Err(VerifyError::TooManyMembers { max, .. }) => Err(IssueError::TooManyClaims { max }),
+            Err(VerifyError::NestingTooDeep { max, .. }) => Err(IssueError::NestingTooDeep { max }),
+            Err(VerifyError::TooManyValues { max, .. }) => Err(IssueError::TooManyValues { max }),
             Err(other) => Err(IssueError::Serialize {
                 reason: other.to_string(),
             }),

@@ -115,7 +115,10 @@ pub use store::{
     TokenHash,
 };
 pub use time;
-pub use verifier::{DEFAULT_LEEWAY, MAX_HEADER_LEN, MAX_TOKEN_LEN, Verifier};
+pub use verifier::{
+    DEFAULT_LEEWAY, MAX_HEADER_LEN, MAX_JSON_DEPTH, MAX_JSON_MEMBERS, MAX_JSON_VALUES,
+    MAX_TOKEN_LEN, Verifier,
+};
 
 /// The name of the crypto backend compiled in: `"rust-crypto"` or `"aws-lc-rs"`.
 ///

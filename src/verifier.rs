@@ -26,6 +26,24 @@ pub const MAX_TOKEN_LEN: usize = 8 * 1024;
 /// must not cost more than that to reject.
 pub const MAX_HEADER_LEN: usize = 256;
 
+/// The deepest nesting of arrays and objects accepted in the header or the claims, counting the
+/// top-level object: so a claim's value may nest 127 levels, as many as `serde_json` reads
+/// ([`NestingTooDeep`](crate::VerifyError::NestingTooDeep)).
+pub const MAX_JSON_DEPTH: usize = 128;
+
+/// The most top-level members accepted in the header or the claims
+/// ([`TooManyMembers`](crate::VerifyError::TooManyMembers)). Identity providers' tokens carry a
+/// few dozen claims at most (lists such as groups or roles are one claim each); the cap bounds
+/// what a token full of tiny members costs to refuse.
+pub const MAX_JSON_MEMBERS: usize = 64;
+
+/// The most values (strings, numbers, literals, arrays and objects, at any depth, the top-level
+/// object aside) accepted in the header or the claims
+/// ([`TooManyValues`](crate::VerifyError::TooManyValues)). A token of real claims meets the size
+/// cap first (512 values of eight characters fill it); only values of a byte or two, which no
+/// issuer writes in such numbers, reach this one, and it bounds what reading them costs.
+pub const MAX_JSON_VALUES: usize = 512;
+
 /// The default clock tolerance: 60 seconds.
 pub const DEFAULT_LEEWAY: Duration = Duration::seconds(60);
 
@@ -59,7 +77,10 @@ pub const DEFAULT_LEEWAY: Duration = Duration::seconds(60);
 /// 2. **Header.** At most [`MAX_HEADER_LEN`] characters
 ///    ([`HeaderTooLarge`](VerifyError::HeaderTooLarge)) of canonical unpadded base64url ([`Base64`](VerifyError::Base64)) of exactly one
 ///    JSON object in UTF-8 ([`Json`](VerifyError::Json)): no trailing bytes, no lone surrogates,
-///    no name twice ([`DuplicateMember`](VerifyError::DuplicateMember)). `alg` is exactly
+///    no deeper than [`MAX_JSON_DEPTH`] ([`NestingTooDeep`](VerifyError::NestingTooDeep)), at
+///    most [`MAX_JSON_MEMBERS`] members ([`TooManyMembers`](VerifyError::TooManyMembers)) and
+///    [`MAX_JSON_VALUES`] values ([`TooManyValues`](VerifyError::TooManyValues)), no
+///    name twice ([`DuplicateMember`](VerifyError::DuplicateMember)). `alg` is exactly
 ///    `HS256`, so `none` in any case, `HS512` and `RS256` are refused
 ///    ([`UnsupportedAlgorithm`](VerifyError::UnsupportedAlgorithm)); no `crit`
 ///    ([`CriticalHeader`](VerifyError::CriticalHeader)); `typ` absent or `JWT`
@@ -75,8 +96,8 @@ pub const DEFAULT_LEEWAY: Duration = Duration::seconds(60);
 /// 6. **Claims.** One JSON object under the same rules as the header; `exp` present
 ///    ([`MissingClaim`](VerifyError::MissingClaim)); `exp`, `iat` and `nbf` integer `NumericDate`s
 ///    ([`InvalidNumericDate`](VerifyError::InvalidNumericDate)); registered claims of their
-///    types and custom claims that fit `C` ([`InvalidClaims`](VerifyError::InvalidClaims));
-///    `sub` a non-empty string unless [`Verifier::allow_missing_subject`].
+///    types ([`InvalidClaims`](VerifyError::InvalidClaims)); `sub` a non-empty string unless
+///    [`Verifier::allow_missing_subject`].
 /// 7. **Times**, in whole seconds with the leeway: refused when `now >= exp + leeway`
 ///    ([`Expired`](VerifyError::Expired)), `nbf > now + leeway`
 ///    ([`NotYetValid`](VerifyError::NotYetValid)), `iat > now + leeway`
@@ -93,6 +114,8 @@ pub const DEFAULT_LEEWAY: Duration = Duration::seconds(60);
 ///    `jti` and `iat` in a [`RevocationView`], no network ([`Revoked`](VerifyError::Revoked),
 ///    401; [`RevocationUnavailable`](VerifyError::RevocationUnavailable), 503, when the view
 ///    cannot tell).
+/// 10. **Custom claims** fit `C` ([`InvalidClaims`](VerifyError::InvalidClaims)), read last,
+///     so that a token any other rule refuses costs nothing to `C`'s deserializer.
 ///
 /// Cheap to clone, `Send + Sync`; the HMAC keys are derived once, when the [`Secret`]s are made.
 ///
@@ -344,15 +367,17 @@ impl Verifier {
         let payload = if let Some(payload) = inline {
             payload
         } else {
-            heap = segments::decode(segments.payload, TokenPart::Payload)?;
+            heap = segments::decode_canonical(segments.payload, TokenPart::Payload)?;
             &heap
         };
-        let (claims, seconds) = parser::parse(payload)?;
-        self.check_claims(&claims, seconds)?;
+        let parsed = parser::parse(payload)?;
+        self.check_claims(&parsed.claims, parsed.seconds)?;
         if let Some(view) = &self.revocation {
-            check_revocation(&**view, &claims, seconds)?;
+            check_revocation(&**view, &parsed.claims, parsed.seconds)?;
         }
-        Ok(claims)
+        // Last, so that a token refused by any other rule never costs what building the
+        // caller's custom claims can (a `serde_json::Value` allocates for every array).
+        parsed.into_claims()
     }
 
     /// Reads the bearer token from a request's `Authorization` header and verifies it.

@@ -1,6 +1,7 @@
-//! The verifier's claims parser: reads [`Claims<C>`] from a payload that passed the object
-//! scanner, enforcing the payload rules on the way (`exp` present, integer NumericDate times,
-//! registered claims of the registered types), each failure its own [`VerifyError`].
+//! The verifier's claims parser: reads the registered claims from a payload that passed the
+//! object scanner, enforcing the payload rules on the way (`exp` present, integer NumericDate
+//! times, registered claims of the registered types), each failure its own [`VerifyError`]; and,
+//! once the verifier's other rules have passed, the custom claims into `C`.
 //!
 //! `Claims`' public `Deserialize` (derived, with `#[serde(flatten)]`) serves users who read claims
 //! from JSON themselves; the verifier needs what flatten hides (repeated custom names, which the
@@ -11,12 +12,11 @@ use std::borrow::Cow;
 use serde::Deserialize;
 use serde::de::value::{BorrowedStrDeserializer, StringDeserializer};
 use serde::de::{self, DeserializeOwned, MapAccess, Visitor};
-use serde_json::value::RawValue;
 
 use super::numeric_date::{self, NumericDate};
 use super::{Audience, Claims};
 use crate::error::{ECHOED_MESSAGE_CHARS, TokenPart, VerifyError, echo};
-use crate::jws::object::Object;
+use crate::jws::object::{self, Object};
 
 /// The time claims in whole seconds, as read: the policy compares these, not the calendar times.
 /// Also the raw `sid` (a custom claim to `Claims`), which a revocation check needs whatever `C`
@@ -30,10 +30,26 @@ pub(crate) struct Seconds<'a> {
     pub(crate) sid: Option<&'a str>,
 }
 
-/// Parses a signed payload into claims with custom claims `C`, and their times in seconds.
-pub(crate) fn parse<C: DeserializeOwned>(
-    json: &[u8],
-) -> Result<(Claims<C>, Seconds<'_>), VerifyError> {
+/// A signed payload, parsed: its registered claims and their times in seconds, checked; its
+/// custom claims still JSON text, read by [`into_claims`](Self::into_claims).
+#[derive(Debug)]
+pub(crate) struct Parsed<'a> {
+    pub(crate) claims: Claims,
+    pub(crate) seconds: Seconds<'a>,
+    custom: Vec<(Cow<'a, str>, &'a str)>,
+}
+
+impl Parsed<'_> {
+    /// The claims, with the custom ones read into `C`.
+    pub(crate) fn into_claims<C: DeserializeOwned>(self) -> Result<Claims<C>, VerifyError> {
+        let custom =
+            C::deserialize(Flattened(self.custom)).map_err(|e| invalid_claims(None, &e))?;
+        Ok(self.claims.with_custom(custom))
+    }
+}
+
+/// Parses a signed payload's registered claims; see [`Parsed`].
+pub(crate) fn parse(json: &[u8]) -> Result<Parsed<'_>, VerifyError> {
     let object = Object::parse(json, TokenPart::Payload)?;
     let (mut sub, mut email, mut iss, mut aud, mut jti) = (None, None, None, None, None);
     let (mut iat, mut exp, mut nbf) = (None, None, None);
@@ -50,7 +66,7 @@ pub(crate) fn parse<C: DeserializeOwned>(
             "nbf" => nbf = Some(time("nbf", value)?),
             _ => {
                 if name == "sid" {
-                    sid = Some(value.get());
+                    sid = Some(value);
                 }
                 custom.push((name, value));
             }
@@ -60,7 +76,6 @@ pub(crate) fn parse<C: DeserializeOwned>(
     let Some(exp) = exp else {
         return Err(VerifyError::MissingClaim { claim: "exp" });
     };
-    let custom = C::deserialize(Flattened(custom)).map_err(|e| invalid_claims(None, &e))?;
     let seconds = Seconds {
         exp: exp.seconds,
         iat: iat.as_ref().map(|date| date.seconds),
@@ -76,43 +91,41 @@ pub(crate) fn parse<C: DeserializeOwned>(
         iss,
         aud,
         jti,
-        custom,
+        custom: (),
     };
-    Ok((claims, seconds))
+    Ok(Parsed {
+        claims,
+        seconds,
+        custom,
+    })
 }
 
-/// A string claim. Most are plain ASCII or UTF-8 without escapes, which the scanner has already
-/// validated as a JSON string: their text between the quotes is the value, with no second parse.
-fn text(claim: &str, value: &RawValue) -> Result<String, VerifyError> {
-    match plain_string(value) {
-        Some(plain) => Ok(plain.to_owned()),
+/// A string claim, decoded by the scanner's own unescaping (it has validated every escape);
+/// anything but a string goes to `serde_json` for its explanation.
+fn text(claim: &str, value: &str) -> Result<String, VerifyError> {
+    match object::string(value) {
+        Some(text) => Ok(text.into_owned()),
         None => typed(claim, value),
     }
 }
 
 /// A string claim that may be absent or `null`.
-fn optional_text(claim: &str, value: &RawValue) -> Result<Option<String>, VerifyError> {
-    if value.get() == "null" {
+fn optional_text(claim: &str, value: &str) -> Result<Option<String>, VerifyError> {
+    if value == "null" {
         return Ok(None);
     }
     text(claim, value).map(Some)
 }
 
-/// The contents of a JSON string without escapes, or `None` for any other value.
-fn plain_string(value: &RawValue) -> Option<&str> {
-    let inner = value.get().strip_prefix('"')?.strip_suffix('"')?;
-    (!inner.contains('\\')).then_some(inner)
-}
-
 /// A registered claim of type `T` (`null` reads as `None` where `T` is an `Option`).
-fn typed<'a, T: Deserialize<'a>>(claim: &str, value: &'a RawValue) -> Result<T, VerifyError> {
-    serde_json::from_str(value.get()).map_err(|e| invalid_claims(Some(claim), &e))
+fn typed<'a, T: Deserialize<'a>>(claim: &str, value: &'a str) -> Result<T, VerifyError> {
+    serde_json::from_str(value).map_err(|e| invalid_claims(Some(claim), &e))
 }
 
 /// A time claim: an integer NumericDate in the range `time` represents. The scanner has checked
 /// that `value` is a JSON number, so Rust's integer syntax accepts exactly JSON's integers.
-fn time(claim: &'static str, value: &RawValue) -> Result<NumericDate, VerifyError> {
-    if let Ok(seconds) = value.get().parse::<i64>()
+fn time(claim: &'static str, value: &str) -> Result<NumericDate, VerifyError> {
+    if let Ok(seconds) = value.parse::<i64>()
         && let Some(time) = numeric_date::from_seconds(seconds)
     {
         return Ok(NumericDate { seconds, time });
@@ -137,7 +150,7 @@ fn invalid_claims(claim: Option<&str>, error: &serde_json::Error) -> VerifyError
 
 /// The custom members, offered to `C` the way `#[serde(flatten)]` would: as a map, or as nothing
 /// at all for `C = ()`.
-struct Flattened<'de>(Vec<(Cow<'de, str>, &'de RawValue)>);
+struct Flattened<'de>(Vec<(Cow<'de, str>, &'de str)>);
 
 impl<'de> de::Deserializer<'de> for Flattened<'de> {
     type Error = serde_json::Error;
@@ -172,8 +185,8 @@ impl<'de> de::Deserializer<'de> for Flattened<'de> {
 }
 
 struct FlattenedMap<'de> {
-    members: std::vec::IntoIter<(Cow<'de, str>, &'de RawValue)>,
-    value: Option<&'de RawValue>,
+    members: std::vec::IntoIter<(Cow<'de, str>, &'de str)>,
+    value: Option<&'de str>,
 }
 
 impl<'de> MapAccess<'de> for FlattenedMap<'de> {
@@ -203,7 +216,12 @@ impl<'de> MapAccess<'de> for FlattenedMap<'de> {
             .value
             .take()
             .ok_or_else(|| de::Error::custom("a value without a name"))?;
-        seed.deserialize(value)
+        // The scanner passed the text as exactly one JSON value, no deeper than serde_json's
+        // recursion limit allows.
+        let mut de = serde_json::Deserializer::from_str(value);
+        let value = seed.deserialize(&mut de)?;
+        de.end()?;
+        Ok(value)
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -217,10 +235,10 @@ mod tests {
 
     #[test]
     fn reads_the_product_payload() {
-        let (claims, seconds) = parse::<()>(
-            br#"{"sub":"42","email":"ada@example.com","iat":1767225600,"exp":1767830400}"#,
-        )
-        .unwrap();
+        let Parsed {
+            claims, seconds, ..
+        } = parse(br#"{"sub":"42","email":"ada@example.com","iat":1767225600,"exp":1767830400}"#)
+            .unwrap();
         assert_eq!(claims.sub, "42");
         assert_eq!(claims.email.as_deref(), Some("ada@example.com"));
         assert_eq!(
@@ -246,7 +264,7 @@ mod tests {
         ] {
             let json = format!(r#"{{"exp":{exp}}}"#);
             assert_eq!(
-                parse::<()>(json.as_bytes()).unwrap_err(),
+                parse(json.as_bytes()).unwrap_err(),
                 VerifyError::InvalidNumericDate { claim: "exp" },
                 "{exp}"
             );
