@@ -367,7 +367,7 @@ impl Verifier {
         let payload = if let Some(payload) = inline {
             payload
         } else {
-            heap = segments::decode_canonical(segments.payload, TokenPart::Payload)?;
+            heap = segments::decode(segments.payload, TokenPart::Payload)?;
             &heap
         };
         let parsed = parser::parse(payload)?;
