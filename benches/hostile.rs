@@ -14,7 +14,6 @@
 
 use std::fmt::Write as _;
 use std::hint::black_box;
-use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
 use base64::Engine as _;
@@ -31,7 +30,7 @@ const CLAIMS_START: &str = r#"{"sub":"42","exp":4102444800,"x":"#;
 
 mod common;
 
-use common::MacKey;
+use common::{MacKey, median_ns};
 
 /// A hostile token and what it is.
 struct Case {
@@ -415,26 +414,6 @@ fn cases(key: &MacKey) -> Vec<Case> {
         false,
     );
     cases
-}
-
-/// The median of one benchmark of this run, in nanoseconds, from criterion's estimates; `None`
-/// when it did not run in this process.
-fn median_ns(group: &str, name: &str, started: SystemTime) -> Option<f64> {
-    let home = std::env::var_os("CRITERION_HOME").map_or_else(
-        || {
-            let target = std::env::var_os("CARGO_TARGET_DIR")
-                .map_or_else(|| PathBuf::from("target"), PathBuf::from);
-            target.join("criterion")
-        },
-        PathBuf::from,
-    );
-    let path = home.join(group).join(name).join("new/estimates.json");
-    if std::fs::metadata(&path).and_then(|m| m.modified()).ok()? < started {
-        return None;
-    }
-    let text = std::fs::read_to_string(path).ok()?;
-    let estimates: serde_json::Value = serde_json::from_str(&text).ok()?;
-    estimates["median"]["point_estimate"].as_f64()
 }
 
 /// Criterion's directory name for a benchmark name (its `make_filename_safe`).

@@ -11,7 +11,6 @@
 //! on a shared machine.
 
 use std::hint::black_box;
-use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime};
 
 use base64::Engine as _;
@@ -24,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 mod common;
 
-use common::MacKey;
+use common::{MacKey, median_ns};
 
 /// `openssl rand -hex 32`, as in production.
 const SECRET: &str = "ec67705a52ace3b4b1f8a22055baa064e8a12889e724bace163bf8e987ee63b4";
@@ -255,28 +254,6 @@ fn threads(c: &mut Criterion, f: &Fixture) {
         });
     }
     group.finish();
-}
-
-/// The median of one benchmark of this run, in nanoseconds, from criterion's estimates; `None`
-/// when it did not run in this process (a filter skipped it), whatever an earlier run left.
-fn median_ns(group: &str, name: &str, started: SystemTime) -> Option<f64> {
-    // Where criterion writes: $CRITERION_HOME, else $CARGO_TARGET_DIR/criterion, else
-    // target/criterion (cargo runs benches from the package root).
-    let home = std::env::var_os("CRITERION_HOME").map_or_else(
-        || {
-            let target = std::env::var_os("CARGO_TARGET_DIR")
-                .map_or_else(|| PathBuf::from("target"), PathBuf::from);
-            target.join("criterion")
-        },
-        PathBuf::from,
-    );
-    let path = home.join(group).join(name).join("new/estimates.json");
-    if std::fs::metadata(&path).and_then(|m| m.modified()).ok()? < started {
-        return None;
-    }
-    let text = std::fs::read_to_string(path).ok()?;
-    let estimates: serde_json::Value = serde_json::from_str(&text).ok()?;
-    estimates["median"]["point_estimate"].as_f64()
 }
 
 /// Medians of per-round ratios, each round timing one batch of every operation back to back.

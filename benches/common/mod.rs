@@ -1,5 +1,9 @@
 //! What the benches share: HMAC-SHA256 with a precomputed key, on the same crypto crate as the
-//! backend under test, for the floors and budgets they compare against.
+//! backend under test, for the floors and budgets they compare against; and the medians criterion
+//! wrote, for their summaries.
+
+use std::path::PathBuf;
+use std::time::SystemTime;
 
 /// An HMAC-SHA256 key, derived once.
 pub(crate) struct MacKey(
@@ -49,4 +53,26 @@ impl MacKey {
         mac.update(message);
         mac.finalize().into_bytes().into()
     }
+}
+
+/// The median of one benchmark of this run, in nanoseconds, from criterion's estimates; `None`
+/// when it did not run in this process (a filter skipped it), whatever an earlier run left.
+pub(crate) fn median_ns(group: &str, name: &str, started: SystemTime) -> Option<f64> {
+    // Where criterion writes: $CRITERION_HOME, else $CARGO_TARGET_DIR/criterion, else
+    // target/criterion (cargo runs benches from the package root).
+    let home = std::env::var_os("CRITERION_HOME").map_or_else(
+        || {
+            let target = std::env::var_os("CARGO_TARGET_DIR")
+                .map_or_else(|| PathBuf::from("target"), PathBuf::from);
+            target.join("criterion")
+        },
+        PathBuf::from,
+    );
+    let path = home.join(group).join(name).join("new/estimates.json");
+    if std::fs::metadata(&path).and_then(|m| m.modified()).ok()? < started {
+        return None;
+    }
+    let text = std::fs::read_to_string(path).ok()?;
+    let estimates: serde_json::Value = serde_json::from_str(&text).ok()?;
+    estimates["median"]["point_estimate"].as_f64()
 }
