@@ -1,5 +1,5 @@
 //! What rejecting hostile input costs, against the budget of issue 12: for every input up to
-//! [`MAX_TOKEN_LEN`], rejecting it costs at most the larger of 10x a valid verify of the product's
+//! [`Verifier::MAX_TOKEN_LEN`], rejecting it costs at most the larger of 10x a valid verify of the product's
 //! token and 2x an HMAC-SHA256 over the same bytes.
 //!
 //! ```sh
@@ -19,7 +19,7 @@ use std::time::{Duration, SystemTime};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use criterion::Criterion;
-use jwt_auth::{Issuer, MAX_TOKEN_LEN, Secret, Verifier};
+use jwt_auth::{Issuer, Secret, Verifier};
 
 /// `openssl rand -hex 32`, as in production.
 const SECRET: &str = "ec67705a52ace3b4b1f8a22055baa064e8a12889e724bace163bf8e987ee63b4";
@@ -61,7 +61,7 @@ fn signed(key: &MacKey, header: &str, payload: &str) -> String {
 fn fill(other: usize) -> usize {
     // Two dots, a 43-character signature, and base64's 4 characters per 3 bytes.
     let other_encoded = (other * 4).div_ceil(3);
-    (MAX_TOKEN_LEN - 2 - 43 - other_encoded) * 3 / 4
+    (Verifier::MAX_TOKEN_LEN - 2 - 43 - other_encoded) * 3 / 4
 }
 
 /// `start`, then `unit` as often as fits in `len` bytes before `end`.
@@ -103,7 +103,7 @@ fn many_members(start: &str, last: &str, len: usize) -> String {
 fn cases(key: &MacKey) -> Vec<Case> {
     let small = r#"{"sub":"42","exp":4102444800}"#;
     // The largest header the verifier parses; a forged payload fills the rest of the token.
-    let header_room = jwt_auth::MAX_HEADER_LEN * 3 / 4;
+    let header_room = jwt_auth::Verifier::MAX_HEADER_LEN * 3 / 4;
     let with_filler = |header: &str| {
         let filler = repeat_within(CLAIMS_START, "0", "}", fill(header.len()));
         forged(header, &filler)
@@ -113,7 +113,7 @@ fn cases(key: &MacKey) -> Vec<Case> {
     let mut cases = Vec::new();
     let mut add = |name, token: String, custom| {
         assert!(
-            token.len() <= MAX_TOKEN_LEN,
+            token.len() <= Verifier::MAX_TOKEN_LEN,
             "{name}: {} bytes",
             token.len()
         );
@@ -125,16 +125,20 @@ fn cases(key: &MacKey) -> Vec<Case> {
     };
 
     // Shape: no JSON at all.
-    add("dots", ".".repeat(MAX_TOKEN_LEN), false);
-    add("one segment", "A".repeat(MAX_TOKEN_LEN), false);
+    add("dots", ".".repeat(Verifier::MAX_TOKEN_LEN), false);
+    add("one segment", "A".repeat(Verifier::MAX_TOKEN_LEN), false);
     add(
         "four segments",
-        format!("{}...", "A".repeat(MAX_TOKEN_LEN - 3)),
+        format!("{}...", "A".repeat(Verifier::MAX_TOKEN_LEN - 3)),
         false,
     );
     add(
         "base64 garbage",
-        format!("{}.e30.{}", "!".repeat(MAX_TOKEN_LEN - 48), "A".repeat(43)),
+        format!(
+            "{}.e30.{}",
+            "!".repeat(Verifier::MAX_TOKEN_LEN - 48),
+            "A".repeat(43)
+        ),
         false,
     );
     let mut late = b64(&"A".repeat(fill(small.len())));
@@ -365,10 +369,10 @@ fn cases(key: &MacKey) -> Vec<Case> {
         signed(key, HEADER, &{
             // Names of one length sharing their first bytes, so that finding the repeat compares
             // whole names.
-            let name_len = (payload_room - 40) / jwt_auth::MAX_JSON_MEMBERS - 6;
+            let name_len = (payload_room - 40) / jwt_auth::Verifier::MAX_JSON_MEMBERS - 6;
             let name = |i: usize| format!("{}{i:04}", "n".repeat(name_len - 4));
             let mut json = String::from(r#"{"sub":"42","exp":4102444800"#);
-            for i in 0..jwt_auth::MAX_JSON_MEMBERS - 3 {
+            for i in 0..jwt_auth::Verifier::MAX_JSON_MEMBERS - 3 {
                 write!(json, r#","{}":0"#, name(i)).unwrap();
             }
             write!(json, r#","{}":0}}"#, name(0)).unwrap();

@@ -13,7 +13,8 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput};
-use jwt_auth::{MemoryStore, Secret, SessionStore, Sessions, Verifier};
+use jwt_auth::store::SessionStore;
+use jwt_auth::{MemoryStore, Secret, Sessions, Verifier};
 
 const SECRET: &str = "ec67705a52ace3b4b1f8a22055baa064e8a12889e724bace163bf8e987ee63b4";
 const ENTRIES: usize = 100_000;
@@ -86,7 +87,8 @@ mod redis_bench {
     use std::process::{Child, Command, Stdio};
     use std::sync::Arc;
 
-    use jwt_auth::{RedisConfig, RedisStore};
+    use jwt_auth::RedisStore;
+    use jwt_auth::store::RedisConfig;
 
     use std::time::Instant;
 

@@ -1,6 +1,10 @@
 use std::fmt::Debug;
 
-use time::OffsetDateTime;
+use time::{Duration, OffsetDateTime};
+
+/// The default clock tolerance between services: 60 seconds. The verifier and the sessions
+/// (whose revocation entries must outlive a token by it) both start from it.
+pub(crate) const DEFAULT_LEEWAY: Duration = Duration::seconds(60);
 
 /// A source of the current time for [`Issuer`](crate::Issuer) and [`Verifier`](crate::Verifier),
 /// so that issuing and verifying can be tested at any instant.

@@ -5,19 +5,10 @@ use secrecy::{ExposeSecret, SecretString};
 use time::Duration;
 
 use crate::clock::Clock;
-use crate::error::ConfigError;
-use crate::issuer::{DEFAULT_TTL, Issuer};
-use crate::key::{Fingerprint, KeyRing, Secret};
-use crate::verifier::{DEFAULT_LEEWAY, Verifier};
-
-/// The variable holding the shared secret, the key that signs.
-pub const SECRET_VAR: &str = "JWT_SECRET";
-/// The variable holding the fallback keys, comma-separated: they verify, never sign.
-pub const SECRET_FALLBACKS_VAR: &str = "JWT_SECRET_FALLBACKS";
-/// The variable holding the token lifetime in minutes.
-pub const EXPIRES_MIN_VAR: &str = "JWT_EXPIRES_MIN";
-/// The variable holding the clock tolerance in seconds.
-pub const LEEWAY_SECS_VAR: &str = "JWT_LEEWAY_SECS";
+use crate::clock::DEFAULT_LEEWAY;
+use crate::issuer::Issuer;
+use crate::key::{ConfigError, Fingerprint, KeyRing, Secret};
+use crate::verifier::Verifier;
 
 /// Ten years: a longer lifetime is a typo, not a policy.
 const MAX_EXPIRES_MIN: i64 = 60 * 24 * 366 * 10;
@@ -78,20 +69,29 @@ pub struct AuthConfig {
 }
 
 impl AuthConfig {
+    /// The variable holding the shared secret, the key that signs.
+    pub const SECRET_VAR: &str = "JWT_SECRET";
+    /// The variable holding the fallback keys, comma-separated: they verify, never sign.
+    pub const SECRET_FALLBACKS_VAR: &str = "JWT_SECRET_FALLBACKS";
+    /// The variable holding the token ttl in minutes.
+    pub const EXPIRES_MIN_VAR: &str = "JWT_EXPIRES_MIN";
+    /// The variable holding the clock tolerance in seconds.
+    pub const LEEWAY_SECS_VAR: &str = "JWT_LEEWAY_SECS";
+
     /// A configuration for `keys` (a [`Secret`] or a [`KeyRing`]) with a lifetime of
-    /// [`DEFAULT_TTL`] and a leeway of [`DEFAULT_LEEWAY`].
+    /// [`Issuer::DEFAULT_TTL`] and a leeway of [`Verifier::DEFAULT_LEEWAY`].
     ///
     /// ```
     /// let (secret, _) = jwt_auth::Secret::generate();
     /// let config = jwt_auth::AuthConfig::new(&secret);
-    /// assert_eq!(config.issuer().ttl(), jwt_auth::DEFAULT_TTL);
+    /// assert_eq!(config.issuer().ttl(), jwt_auth::Issuer::DEFAULT_TTL);
     /// ```
     pub fn new(keys: impl Into<KeyRing>) -> Self {
         let keys = keys.into();
         Self {
-            issuer: Issuer::new(&keys).with_ttl(DEFAULT_TTL),
+            issuer: Issuer::new(&keys).with_ttl(Issuer::DEFAULT_TTL),
             verifier: Verifier::new(keys)
-                .with_max_ttl(DEFAULT_TTL)
+                .with_max_ttl(Issuer::DEFAULT_TTL)
                 .with_leeway(DEFAULT_LEEWAY),
         }
     }
@@ -136,7 +136,7 @@ impl AuthConfig {
     pub fn with_issuer(mut self, issuer: impl Into<String>) -> Self {
         let issuer = issuer.into();
         self.issuer = self.issuer.with_issuer(issuer.clone());
-        self.verifier = self.verifier.with_issuer(issuer);
+        self.verifier = self.verifier.with_expected_issuer(issuer);
         self
     }
 
@@ -153,7 +153,7 @@ impl AuthConfig {
     pub fn with_audience(mut self, audience: impl Into<crate::Audience>) -> Self {
         let audience = audience.into();
         self.issuer = self.issuer.with_audience(audience.clone());
-        self.verifier = self.verifier.with_audience(audience);
+        self.verifier = self.verifier.with_expected_audience(audience);
         self
     }
 
@@ -202,26 +202,26 @@ impl AuthConfig {
     /// # Errors
     /// As [`AuthConfig::from_env`].
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<OsString>) -> Result<Self, ConfigError> {
-        let current = Secret::from_env_value(SECRET_VAR, lookup(SECRET_VAR))?;
+        let current = Secret::from_env_value(Self::SECRET_VAR, lookup(Self::SECRET_VAR))?;
         let mut keys = KeyRing::new(current);
-        for fallback in fallbacks(lookup(SECRET_FALLBACKS_VAR))? {
+        for fallback in fallbacks(lookup(Self::SECRET_FALLBACKS_VAR))? {
             keys = keys
                 .with_fallback(fallback)
                 .map_err(|source| ConfigError::KeyRing {
-                    var: SECRET_FALLBACKS_VAR.to_owned(),
+                    var: Self::SECRET_FALLBACKS_VAR.to_owned(),
                     source,
                 })?;
         }
         let expires_min = number(
-            EXPIRES_MIN_VAR,
-            lookup(EXPIRES_MIN_VAR),
-            DEFAULT_TTL.whole_minutes(),
+            Self::EXPIRES_MIN_VAR,
+            lookup(Self::EXPIRES_MIN_VAR),
+            Issuer::DEFAULT_TTL.whole_minutes(),
             1..=MAX_EXPIRES_MIN,
             "a whole number of minutes from 1 to 5270400 (10 years)",
         )?;
         let leeway_secs = number(
-            LEEWAY_SECS_VAR,
-            lookup(LEEWAY_SECS_VAR),
+            Self::LEEWAY_SECS_VAR,
+            lookup(Self::LEEWAY_SECS_VAR),
             DEFAULT_LEEWAY.whole_seconds(),
             0..=MAX_LEEWAY_SECS,
             "a whole number of seconds from 0 to 3600",
@@ -246,7 +246,7 @@ impl AuthConfig {
     ///
     /// ```
     /// let (secret, _) = jwt_auth::Secret::generate();
-    /// assert_eq!(jwt_auth::AuthConfig::new(&secret).verifier().max_ttl(), jwt_auth::DEFAULT_TTL);
+    /// assert_eq!(jwt_auth::AuthConfig::new(&secret).verifier().max_ttl(), jwt_auth::Issuer::DEFAULT_TTL);
     /// ```
     pub fn verifier(&self) -> &Verifier {
         &self.verifier
@@ -300,7 +300,7 @@ fn fallbacks(value: Option<OsString>) -> Result<Vec<Secret>, ConfigError> {
         return Ok(Vec::new());
     };
     let value = SecretString::from(value.into_string().map_err(|_| ConfigError::NotUnicode {
-        var: SECRET_FALLBACKS_VAR.to_owned(),
+        var: AuthConfig::SECRET_FALLBACKS_VAR.to_owned(),
     })?);
     if value.expose_secret().trim().is_empty() {
         return Ok(Vec::new());
@@ -311,7 +311,7 @@ fn fallbacks(value: Option<OsString>) -> Result<Vec<Secret>, ConfigError> {
         .enumerate()
         .map(|(i, entry)| {
             Secret::from_setting(
-                &format!("{SECRET_FALLBACKS_VAR} (entry {})", i + 1),
+                &format!("{} (entry {})", AuthConfig::SECRET_FALLBACKS_VAR, i + 1),
                 entry.trim(),
             )
         })

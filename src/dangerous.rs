@@ -15,9 +15,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use crate::error::{SecretProblem, WeakSecret};
-use crate::key::Secret;
 use crate::key::strength;
+use crate::key::{Secret, SecretProblem, WeakSecret};
 
 /// Accepts any non-empty secret, weak or not, and returns it with every strength rule it fails
 /// (empty when it is strong). The secret is marked insecure in its `Debug` and `Display`. The

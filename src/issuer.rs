@@ -7,13 +7,9 @@ use time::{Duration, OffsetDateTime};
 
 use crate::claims::{Audience, Claims, REGISTERED};
 use crate::clock::{Clock, SystemClock};
-use crate::error::{IssueError, TokenPart, VerifyError};
 use crate::jws::object::Object;
+use crate::jws::{TokenPart, VerifyError, rfc3339};
 use crate::key::KeyRing;
-
-/// The default token lifetime, and the longest one a [`Verifier`](crate::Verifier) accepts by
-/// default: 7 days (604,800 seconds), the product's `JWT_EXPIRES_MIN = 10080`.
-pub const DEFAULT_TTL: Duration = Duration::days(7);
 
 /// Signs HS256 tokens the product's Python and Node services accept, with the current key of a
 /// [`KeyRing`], whose fingerprint it writes as the header's `kid`.
@@ -51,17 +47,21 @@ pub struct Issuer {
 }
 
 impl Issuer {
+    /// The default token ttl, and the longest one a [`Verifier`](crate::Verifier) accepts by
+    /// default: 7 days (604,800 seconds), the product's `JWT_EXPIRES_MIN = 10080`.
+    pub const DEFAULT_TTL: Duration = Duration::days(7);
+
     /// An issuer signing with `keys` (a [`Secret`](crate::Secret), or a [`KeyRing`]'s current
-    /// key). Defaults: a lifetime of [`DEFAULT_TTL`], the [`SystemClock`], no `iss` or `aud`.
+    /// key). Defaults: a ttl of [`Issuer::DEFAULT_TTL`], the [`SystemClock`], no `iss` or `aud`.
     ///
     /// ```
     /// let (secret, _) = jwt_auth::Secret::generate();
-    /// assert_eq!(jwt_auth::Issuer::new(&secret).ttl(), jwt_auth::DEFAULT_TTL);
+    /// assert_eq!(jwt_auth::Issuer::new(&secret).ttl(), jwt_auth::Issuer::DEFAULT_TTL);
     /// ```
     pub fn new(keys: impl Into<KeyRing>) -> Self {
         Self {
             keys: keys.into(),
-            ttl: DEFAULT_TTL,
+            ttl: Self::DEFAULT_TTL,
             clock: Arc::new(SystemClock),
             iss: None,
             aud: None,
@@ -225,9 +225,9 @@ impl Issuer {
     /// [`IssueError::DuplicateClaim`] when a custom claim reuses a registered name;
     /// [`IssueError::TooManyClaims`], [`IssueError::TooManyValues`] and
     /// [`IssueError::NestingTooDeep`] for claims beyond what the verifier accepts
-    /// ([`MAX_JSON_MEMBERS`](crate::MAX_JSON_MEMBERS) members,
-    /// [`MAX_JSON_VALUES`](crate::MAX_JSON_VALUES) values,
-    /// [`MAX_JSON_DEPTH`](crate::MAX_JSON_DEPTH) levels);
+    /// ([`MAX_JSON_MEMBERS`](crate::Verifier::MAX_JSON_MEMBERS) members,
+    /// [`MAX_JSON_VALUES`](crate::Verifier::MAX_JSON_VALUES) values,
+    /// [`MAX_JSON_DEPTH`](crate::Verifier::MAX_JSON_DEPTH) levels);
     /// [`IssueError::Serialize`] when the custom claims are not a JSON object's members.
     pub fn issue_claims<C: Serialize>(&self, claims: &Claims<C>) -> Result<String, IssueError> {
         if claims.sub.is_empty() {
@@ -283,4 +283,79 @@ fn serialize<C: Serialize>(claims: &Claims<C>) -> Result<Vec<u8>, IssueError> {
     serde_json::to_vec(claims).map_err(|e| IssueError::Serialize {
         reason: e.to_string(),
     })
+}
+
+/// Why a token could not be issued.
+///
+/// ```
+/// use jwt_auth::{IssueError, Issuer};
+///
+/// let (secret, _) = jwt_auth::Secret::generate();
+/// assert_eq!(Issuer::new(&secret).issue("", None), Err(IssueError::EmptySubject));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum IssueError {
+    /// The subject is empty: a token must say whom it is for.
+    #[error("the subject (`sub`) is empty")]
+    EmptySubject,
+    /// The issuer's lifetime is under one second (zero or negative included): NumericDate
+    /// counts whole seconds, so such a token would expire the second it is issued.
+    #[error("the token lifetime must be at least one second, got {ttl}")]
+    TtlTooShort {
+        /// The configured lifetime.
+        ttl: Duration,
+    },
+    /// `iat + ttl` is beyond what `time` represents.
+    #[error("the expiry time is out of range")]
+    TimeOutOfRange,
+    /// The claims to sign expire at or before they were issued.
+    #[error(
+        "the claims expire ({}) at or before they are issued ({})",
+        rfc3339(.exp),
+        rfc3339(.iat)
+    )]
+    ExpiresBeforeIssued {
+        /// `iat`.
+        iat: OffsetDateTime,
+        /// `exp`.
+        exp: OffsetDateTime,
+    },
+    /// A custom claim uses a registered name (`sub`, `email`, `iat`, `exp`, `nbf`, `iss`, `aud`, `sid`,
+    /// `jti`), whether or not that claim is also set: set the field of [`Claims`](crate::Claims)
+    /// instead.
+    #[error(
+        "the custom claims contain `{name}`, a registered claim: set the `Claims` field instead"
+    )]
+    DuplicateClaim {
+        /// The repeated name.
+        name: String,
+    },
+    /// The claims would have more than [`MAX_JSON_MEMBERS`](crate::Verifier::MAX_JSON_MEMBERS) members,
+    /// which no verifier of this crate accepts.
+    #[error("the claims have more than {max} members, which verifiers refuse")]
+    TooManyClaims {
+        /// The limit.
+        max: usize,
+    },
+    /// The custom claims nest arrays and objects deeper than
+    /// [`MAX_JSON_DEPTH`](crate::Verifier::MAX_JSON_DEPTH) allows, which no verifier of this crate accepts.
+    #[error("the claims nest deeper than {max} levels, which verifiers refuse")]
+    NestingTooDeep {
+        /// The limit, counting the payload object.
+        max: usize,
+    },
+    /// The claims would hold more than [`MAX_JSON_VALUES`](crate::Verifier::MAX_JSON_VALUES) values,
+    /// which no verifier of this crate accepts.
+    #[error("the claims hold more than {max} JSON values, which verifiers refuse")]
+    TooManyValues {
+        /// The limit.
+        max: usize,
+    },
+    /// The custom claims could not be serialized as members of a JSON object.
+    #[error("the custom claims cannot be serialized into the payload: {reason}")]
+    Serialize {
+        /// The serializer's explanation.
+        reason: String,
+    },
 }

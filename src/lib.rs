@@ -38,9 +38,9 @@
 //! - HTTP: [`Authorization`] and [`bearer_token`] read the header; [`AuthError`] is the RFC 6750
 //!   response.
 //! - Sessions: [`Sessions`] (login, refresh-token rotation with reuse detection, logout,
-//!   revocation), [`TokenPair`], [`SessionError`]; stores: [`SessionStore`], [`MemoryStore`],
-//!   and with feature `redis` `RedisStore` and its `RevocationMirror`; the verifier's side:
-//!   [`RevocationView`], [`Verifier::with_revocation`].
+//!   revocation), [`TokenPair`], [`SessionError`]; the rest of the sessions in [`session`]. Stores:
+//!   [`MemoryStore`], and with feature `redis` `RedisStore`; what a store implements, and the
+//!   verifier's revocation view, in [`store`].
 //! - Configuration: [`AuthConfig`] (its page lists every environment variable).
 //! - Time: [`Clock`], [`SystemClock`], [`FixedClock`]; [`time`] is re-exported for its
 //!   `Duration` and `OffsetDateTime`.
@@ -73,52 +73,36 @@ mod clock;
 mod config;
 mod crypto;
 pub mod dangerous;
-mod error;
-mod http;
 #[cfg(any(feature = "tower", feature = "axum", feature = "actix-web"))]
 mod integration;
 mod issuer;
 mod jws;
 mod key;
-mod session;
-mod store;
+pub mod session;
+pub mod store;
 mod verifier;
+mod web;
 
 pub use claims::{Audience, Claims};
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use config::{AuthConfig, EXPIRES_MIN_VAR, LEEWAY_SECS_VAR, SECRET_FALLBACKS_VAR, SECRET_VAR};
-pub use error::{
-    ConfigError, IssueError, KeyRingError, SecretProblem, TokenPart, VerifyError, WeakSecret,
-};
-pub use http::{AuthError, Authorization, BearerError, bearer_token};
+pub use config::AuthConfig;
 #[cfg(feature = "actix-web")]
 pub use integration::actix_web;
 #[cfg(feature = "axum")]
 pub use integration::axum;
 #[cfg(feature = "tower")]
 pub use integration::tower;
-pub use issuer::{DEFAULT_TTL, Issuer};
-pub use key::{Fingerprint, KeyRing, Secret};
+pub use issuer::{IssueError, Issuer};
+pub use jws::{TokenPart, VerifyError};
+pub use key::{ConfigError, Fingerprint, KeyRing, KeyRingError, Secret, SecretProblem, WeakSecret};
 pub use secrecy::{ExposeSecret, SecretString};
-pub use session::{
-    DEFAULT_ABSOLUTE_LIFETIME, DEFAULT_ACCESS_TTL, DEFAULT_GRACE, DEFAULT_IDLE_LIFETIME,
-    PresentedToken, RETRY_AFTER_SECS, SessionError, SessionEvent, Sessions, StoreError, TokenPair,
-};
+pub use session::{SessionError, Sessions, TokenPair};
+pub use store::MemoryStore;
 #[cfg(feature = "redis")]
-pub use store::{
-    DEFAULT_COMMAND_TIMEOUT, DEFAULT_RESYNC_INTERVAL, DEFAULT_STALENESS_BOUND, RedisConfig,
-    RedisStore, RevocationMirror,
-};
-pub use store::{
-    DEFAULT_MAX_ENTRIES, EndOutcome, Family, Lifetime, MemoryRevocations, MemoryStore, Revocation,
-    RevocationStatus, RevocationView, RevokedBy, Rotation, RotationOutcome, SessionStore,
-    TokenHash,
-};
+pub use store::RedisStore;
 pub use time;
-pub use verifier::{
-    DEFAULT_LEEWAY, MAX_HEADER_LEN, MAX_JSON_DEPTH, MAX_JSON_MEMBERS, MAX_JSON_VALUES,
-    MAX_TOKEN_LEN, Verifier,
-};
+pub use verifier::Verifier;
+pub use web::{AuthError, Authorization, BearerError, bearer_token};
 
 /// The name of the crypto backend compiled in: `"rust-crypto"` or `"aws-lc-rs"`.
 ///

@@ -5,47 +5,17 @@ use time::Duration;
 
 use crate::claims::parser::{self, Seconds};
 use crate::claims::{Audience, Claims, numeric_date};
-use crate::clock::{Clock, SystemClock};
+use crate::clock::{Clock, DEFAULT_LEEWAY, SystemClock};
 use crate::crypto::TAG_LEN;
-use crate::error::{ECHOED_VALUE_CHARS, TokenPart, VerifyError, echo};
-use crate::http::{AuthError, Authorization, BearerError};
-use crate::issuer::DEFAULT_TTL;
+use crate::issuer::Issuer;
 use crate::jws::header::{self, ENCODED_HEADER};
+use crate::jws::limits;
 use crate::jws::segments::{self, INLINE_PAYLOAD_LEN, Segments};
+use crate::jws::{ECHOED_VALUE_CHARS, TokenPart, VerifyError, echo};
 use crate::key::KeyRing;
 use crate::key::ring::RingKey;
 use crate::store::{RevocationStatus, RevocationView};
-
-/// The longest token accepted, in bytes. The product's tokens are under 300 bytes; 8 KiB is the
-/// usual limit on a whole HTTP header section, so nothing longer can be a legitimate header value.
-pub const MAX_TOKEN_LEN: usize = 8 * 1024;
-
-/// The longest header accepted, in base64url characters. The headers peers write are under 100
-/// (`{"alg":"HS256","typ":"JWT","kid":…}`); anything the policy does not refuse outright fits
-/// well within 256, and the header is parsed before the signature is checked, so a forged one
-/// must not cost more than that to reject.
-pub const MAX_HEADER_LEN: usize = 256;
-
-/// The deepest nesting of arrays and objects accepted in the header or the claims, counting the
-/// top-level object: so a claim's value may nest 127 levels, as many as `serde_json` reads
-/// ([`NestingTooDeep`](crate::VerifyError::NestingTooDeep)).
-pub const MAX_JSON_DEPTH: usize = 128;
-
-/// The most top-level members accepted in the header or the claims
-/// ([`TooManyMembers`](crate::VerifyError::TooManyMembers)). Identity providers' tokens carry a
-/// few dozen claims at most (lists such as groups or roles are one claim each); the cap bounds
-/// what a token full of tiny members costs to refuse.
-pub const MAX_JSON_MEMBERS: usize = 64;
-
-/// The most values (strings, numbers, literals, arrays and objects, at any depth, the top-level
-/// object aside) accepted in the header or the claims
-/// ([`TooManyValues`](crate::VerifyError::TooManyValues)). A token of real claims meets the size
-/// cap first (512 values of eight characters fill it); only values of a byte or two, which no
-/// issuer writes in such numbers, reach this one, and it bounds what reading them costs.
-pub const MAX_JSON_VALUES: usize = 512;
-
-/// The default clock tolerance: 60 seconds.
-pub const DEFAULT_LEEWAY: Duration = Duration::seconds(60);
+use crate::web::{AuthError, Authorization, BearerError};
 
 /// Verifies HS256 tokens under the crate's policy and returns their typed [`Claims`].
 ///
@@ -72,14 +42,14 @@ pub const DEFAULT_LEEWAY: Duration = Duration::seconds(60);
 ///
 /// Applied in this order; every rule has its own [`VerifyError`] variant.
 ///
-/// 1. **Size and shape.** At most [`MAX_TOKEN_LEN`] bytes ([`TooLarge`](VerifyError::TooLarge)),
+/// 1. **Size and shape.** At most [`MAX_TOKEN_LEN`](Verifier::MAX_TOKEN_LEN) bytes ([`TooLarge`](VerifyError::TooLarge)),
 ///    exactly three `.`-separated segments ([`SegmentCount`](VerifyError::SegmentCount)).
-/// 2. **Header.** At most [`MAX_HEADER_LEN`] characters
+/// 2. **Header.** At most [`MAX_HEADER_LEN`](Verifier::MAX_HEADER_LEN) characters
 ///    ([`HeaderTooLarge`](VerifyError::HeaderTooLarge)) of canonical unpadded base64url ([`Base64`](VerifyError::Base64)) of exactly one
 ///    JSON object in UTF-8 ([`Json`](VerifyError::Json)): no trailing bytes, no lone surrogates,
-///    no deeper than [`MAX_JSON_DEPTH`] ([`NestingTooDeep`](VerifyError::NestingTooDeep)), at
-///    most [`MAX_JSON_MEMBERS`] members ([`TooManyMembers`](VerifyError::TooManyMembers)) and
-///    [`MAX_JSON_VALUES`] values ([`TooManyValues`](VerifyError::TooManyValues)), no
+///    no deeper than [`MAX_JSON_DEPTH`](Verifier::MAX_JSON_DEPTH) ([`NestingTooDeep`](VerifyError::NestingTooDeep)), at
+///    most [`MAX_JSON_MEMBERS`](Verifier::MAX_JSON_MEMBERS) members ([`TooManyMembers`](VerifyError::TooManyMembers)) and
+///    [`MAX_JSON_VALUES`](Verifier::MAX_JSON_VALUES) values ([`TooManyValues`](VerifyError::TooManyValues)), no
 ///    name twice ([`DuplicateMember`](VerifyError::DuplicateMember)). `alg` is exactly
 ///    `HS256`, so `none` in any case, `HS512` and `RS256` are refused
 ///    ([`UnsupportedAlgorithm`](VerifyError::UnsupportedAlgorithm)); no `crit`
@@ -141,21 +111,49 @@ enum Candidates<'k> {
 }
 
 impl Verifier {
+    /// The default clock tolerance: 60 seconds.
+    pub const DEFAULT_LEEWAY: Duration = DEFAULT_LEEWAY;
+
+    /// The longest token accepted, in bytes: 8 KiB. The product's tokens are under 300 bytes;
+    /// 8 KiB is the usual limit on a whole HTTP header section, so nothing longer can be a
+    /// legitimate header value ([`TooLarge`](VerifyError::TooLarge)).
+    pub const MAX_TOKEN_LEN: usize = limits::MAX_TOKEN_LEN;
+
+    /// The longest header accepted, in base64url characters: 256. The headers peers write are
+    /// under 100; the header is parsed before the signature is checked, so a forged one must not
+    /// cost more than that to reject ([`HeaderTooLarge`](VerifyError::HeaderTooLarge)).
+    pub const MAX_HEADER_LEN: usize = limits::MAX_HEADER_LEN;
+
+    /// The deepest nesting of arrays and objects accepted in the header or the claims, counting
+    /// the top-level object: 128, as deep as `serde_json` reads
+    /// ([`NestingTooDeep`](VerifyError::NestingTooDeep)).
+    pub const MAX_JSON_DEPTH: usize = limits::MAX_JSON_DEPTH;
+
+    /// The most top-level members accepted in the header or the claims: 64
+    /// ([`TooManyMembers`](VerifyError::TooManyMembers)). Identity providers' tokens carry a few
+    /// dozen claims at most; the cap bounds what a token full of tiny members costs to refuse.
+    pub const MAX_JSON_MEMBERS: usize = limits::MAX_JSON_MEMBERS;
+
+    /// The most values (at any depth, the top-level object aside) accepted in the header or the
+    /// claims: 512 ([`TooManyValues`](VerifyError::TooManyValues)). Real claims meet the size cap
+    /// first; only values of a byte or two reach this one, and it bounds what reading them costs.
+    pub const MAX_JSON_VALUES: usize = limits::MAX_JSON_VALUES;
+
     /// A verifier for tokens signed with `keys`: a [`Secret`](crate::Secret) or a [`KeyRing`].
-    /// Defaults: a leeway of [`DEFAULT_LEEWAY`], a maximum lifetime of
-    /// [`DEFAULT_TTL`](crate::DEFAULT_TTL), the [`SystemClock`], no expected issuer or audience,
+    /// Defaults: a leeway of [`Verifier::DEFAULT_LEEWAY`], a maximum ttl of
+    /// [`Issuer::DEFAULT_TTL`](crate::Issuer::DEFAULT_TTL), the [`SystemClock`], no expected issuer or audience,
     /// `sub` required.
     ///
     /// ```
     /// let (secret, _) = jwt_auth::Secret::generate();
     /// let verifier = jwt_auth::Verifier::new(&secret);
-    /// assert_eq!(verifier.leeway(), jwt_auth::DEFAULT_LEEWAY);
+    /// assert_eq!(verifier.leeway(), jwt_auth::Verifier::DEFAULT_LEEWAY);
     /// ```
     pub fn new(keys: impl Into<KeyRing>) -> Self {
         Self {
             keys: keys.into(),
-            leeway: DEFAULT_LEEWAY,
-            max_ttl: DEFAULT_TTL,
+            leeway: Self::DEFAULT_LEEWAY,
+            max_ttl: Issuer::DEFAULT_TTL,
             clock: Arc::new(SystemClock),
             iss: None,
             aud: Arc::from([]),
@@ -180,7 +178,7 @@ impl Verifier {
         self
     }
 
-    /// Sets the longest lifetime accepted (default [`DEFAULT_TTL`](crate::DEFAULT_TTL), 7 days):
+    /// Sets the longest lifetime accepted (default [`Issuer::DEFAULT_TTL`](crate::Issuer::DEFAULT_TTL), 7 days):
     /// `exp - iat`, or `exp - now` for a token without `iat`, may exceed it by the leeway at
     /// most. Zero or less refuses every token.
     ///
@@ -219,13 +217,13 @@ impl Verifier {
     ///
     /// let (secret, _) = jwt_auth::Secret::generate();
     /// let token = Issuer::new(&secret).with_issuer("users").issue("42", None)?;
-    /// assert!(Verifier::new(&secret).with_issuer("users").verify(&token).is_ok());
-    /// let err = Verifier::new(&secret).with_issuer("billing").verify(&token).unwrap_err();
+    /// assert!(Verifier::new(&secret).with_expected_issuer("users").verify(&token).is_ok());
+    /// let err = Verifier::new(&secret).with_expected_issuer("billing").verify(&token).unwrap_err();
     /// assert!(matches!(err, VerifyError::IssuerMismatch { .. }));
     /// # Ok::<(), jwt_auth::IssueError>(())
     /// ```
     #[must_use]
-    pub fn with_issuer(mut self, issuer: impl Into<String>) -> Self {
+    pub fn with_expected_issuer(mut self, issuer: impl Into<String>) -> Self {
         self.iss = Some(Arc::from(issuer.into()));
         self
     }
@@ -239,12 +237,12 @@ impl Verifier {
     ///
     /// let (secret, _) = jwt_auth::Secret::generate();
     /// let token = Issuer::new(&secret).with_audience("catalog").issue("42", None)?;
-    /// assert!(Verifier::new(&secret).with_audience(["catalog", "orders"]).verify(&token).is_ok());
+    /// assert!(Verifier::new(&secret).with_expected_audience(["catalog", "orders"]).verify(&token).is_ok());
     /// assert!(Verifier::new(&secret).verify(&token).is_err());
     /// # Ok::<(), jwt_auth::IssueError>(())
     /// ```
     #[must_use]
-    pub fn with_audience(mut self, audience: impl Into<Audience>) -> Self {
+    pub fn with_expected_audience(mut self, audience: impl Into<Audience>) -> Self {
         self.aud = audience.into().values().into();
         self
     }
@@ -270,7 +268,8 @@ impl Verifier {
     /// pass.
     ///
     /// ```
-    /// use jwt_auth::{MemoryStore, SessionStore, Verifier};
+    /// use jwt_auth::{MemoryStore, Verifier};
+    /// use jwt_auth::store::SessionStore;
     ///
     /// let (secret, _) = jwt_auth::Secret::generate();
     /// let verifier = Verifier::new(&secret).with_revocation(MemoryStore::new().revocations());
@@ -492,10 +491,10 @@ impl Verifier {
         {
             return Ok(Candidates::One(key));
         }
-        if encoded_header.len() > MAX_HEADER_LEN {
+        if encoded_header.len() > Self::MAX_HEADER_LEN {
             return Err(VerifyError::HeaderTooLarge {
                 len: encoded_header.len(),
-                max: MAX_HEADER_LEN,
+                max: Self::MAX_HEADER_LEN,
             });
         }
         let json = segments::decode(encoded_header, TokenPart::Header)?;
@@ -511,7 +510,7 @@ impl Verifier {
             })
     }
 
-    fn check_claims<C>(&self, claims: &Claims<C>, seconds: Seconds<'_>) -> Result<(), VerifyError> {
+    fn check_claims<C>(&self, claims: &Claims<C>, seconds: Seconds) -> Result<(), VerifyError> {
         if self.subject_required && claims.sub.is_empty() {
             return Err(VerifyError::MissingClaim { claim: "sub" });
         }
@@ -523,7 +522,7 @@ impl Verifier {
     /// Compares whole seconds, the unit of NumericDate: `i64` arithmetic on what the parser
     /// read, rather than calendar arithmetic on `OffsetDateTime`. The times in an error are the
     /// claims' own, and the clock's.
-    fn check_times<C>(&self, claims: &Claims<C>, seconds: Seconds<'_>) -> Result<(), VerifyError> {
+    fn check_times<C>(&self, claims: &Claims<C>, seconds: Seconds) -> Result<(), VerifyError> {
         let now = self.clock.now().unix_timestamp();
         let leeway = self.leeway.whole_seconds();
         let now_time = || numeric_date::from_seconds(now).unwrap_or_else(|| self.clock.now());
@@ -608,22 +607,15 @@ impl Verifier {
 /// log.
 const ECHOED_AUDIENCES: usize = 8;
 
-/// Asks the view about the token. A `sid` that is not a JSON string is not one of ours and is
-/// ignored; a subject cutoff then judges the token by its `iat`.
+/// Asks the view about the token; a subject cutoff judges it by its `iat`.
 fn check_revocation<C>(
     view: &dyn RevocationView,
     claims: &Claims<C>,
-    seconds: Seconds<'_>,
+    seconds: Seconds,
 ) -> Result<(), VerifyError> {
-    let sid: Option<std::borrow::Cow<'_, str>> = seconds.sid.and_then(|raw| {
-        serde_json::from_str::<&str>(raw)
-            .map(std::borrow::Cow::Borrowed)
-            .or_else(|_| serde_json::from_str::<String>(raw).map(std::borrow::Cow::Owned))
-            .ok()
-    });
     match view.status(
         &claims.sub,
-        sid.as_deref(),
+        claims.sid.as_deref(),
         claims.jti.as_deref(),
         seconds.iat,
     ) {
@@ -652,5 +644,31 @@ fn check_signature(
         Ok(())
     } else {
         Err(VerifyError::InvalidSignature)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use super::*;
+    use crate::jws::header::{Header, check};
+
+    /// [`Verifier::candidates`] skips the header rules for the headers the ring's keys write: they
+    /// must pass every one.
+    #[test]
+    fn the_issuers_header_passes_the_header_rules() {
+        let ring = KeyRing::new(crate::Secret::generate().0);
+        let key = &ring.keys()[0];
+        let kid = key.secret.fingerprint();
+        let header = segments::decode(&key.encoded_header, TokenPart::Header).unwrap();
+        let expected = format!(r#"{{"alg":"HS256","typ":"JWT","kid":"{}"}}"#, kid.as_str());
+        assert_eq!(header, expected.as_bytes());
+        assert_eq!(
+            check(&header),
+            Ok(Header {
+                kid: Some(Cow::Borrowed(kid.as_str()))
+            })
+        );
     }
 }

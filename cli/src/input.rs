@@ -6,9 +6,11 @@
 use std::fmt;
 use std::io::{IsTerminal as _, Read as _};
 
-use jwt_auth::{MAX_TOKEN_LEN, SECRET_FALLBACKS_VAR, SECRET_VAR};
+use jwt_auth::{AuthConfig, Verifier};
 
 use crate::output::UsageError;
+
+const SECRET_FALLBACKS_VAR: &str = AuthConfig::SECRET_FALLBACKS_VAR;
 
 /// Standard input is read up to this many bytes for a secret.
 const MAX_SECRET_INPUT: u64 = 64 * 1024;
@@ -42,8 +44,8 @@ impl Source {
     /// `"argument"`.
     pub(crate) fn name(self) -> &'static str {
         match self {
-            Self::Env => SECRET_VAR,
-            Self::Fallback(_) => SECRET_FALLBACKS_VAR,
+            Self::Env => AuthConfig::SECRET_VAR,
+            Self::Fallback(_) => AuthConfig::SECRET_FALLBACKS_VAR,
             Self::Stdin => "stdin",
             Self::Argument => "argument",
         }
@@ -61,7 +63,7 @@ impl Source {
 impl fmt::Display for Source {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Env => f.write_str(SECRET_VAR),
+            Self::Env => f.write_str(AuthConfig::SECRET_VAR),
             Self::Fallback(entry) => write!(f, "{SECRET_FALLBACKS_VAR} entry {entry}"),
             Self::Stdin => f.write_str("standard input"),
             Self::Argument => f.write_str("the argument"),
@@ -79,7 +81,7 @@ impl fmt::Display for Source {
 /// From standard input exactly one trailing newline (`\n` or `\r\n`) is removed, the one `echo`
 /// and here-documents add.
 pub(crate) fn secret_for_check(force_stdin: bool) -> Result<SecretInput, UsageError> {
-    if !force_stdin && let Some(value) = std::env::var_os(SECRET_VAR) {
+    if !force_stdin && let Some(value) = std::env::var_os(AuthConfig::SECRET_VAR) {
         return env_secret(value);
     }
     let stdin = std::io::stdin();
@@ -121,7 +123,7 @@ pub(crate) fn secret_for_check(force_stdin: bool) -> Result<SecretInput, UsageEr
 
 /// Reads `JWT_SECRET` for signing and verifying (standard input may carry the token).
 pub(crate) fn secret_from_env() -> Result<SecretInput, UsageError> {
-    match std::env::var_os(SECRET_VAR) {
+    match std::env::var_os(AuthConfig::SECRET_VAR) {
         Some(value) => env_secret(value),
         None => Err(UsageError::new(
             "JWT_SECRET is not set: export the secret the services share, read from where they \
@@ -134,7 +136,7 @@ pub(crate) fn secret_from_env() -> Result<SecretInput, UsageError> {
 /// Reads each entry of `JWT_SECRET_FALLBACKS` as the library's `AuthConfig` does: comma-separated,
 /// spaces around entries ignored, unset or blank meaning none, an empty entry an error.
 pub(crate) fn fallbacks_from_env() -> Result<Vec<SecretInput>, UsageError> {
-    let Some(value) = std::env::var_os(SECRET_FALLBACKS_VAR) else {
+    let Some(value) = std::env::var_os(AuthConfig::SECRET_FALLBACKS_VAR) else {
         return Ok(Vec::new());
     };
     let value = value.into_string().map_err(|_| {
@@ -196,7 +198,7 @@ pub(crate) fn token(argument: Option<&str>) -> Result<(String, Source), UsageErr
             }
             // Room for whitespace around the longest token the verifier looks at, and more, so
             // that an oversized token is reported as such rather than cut.
-            let bytes = read_limited(&stdin, 4 * MAX_TOKEN_LEN as u64, "token")?;
+            let bytes = read_limited(&stdin, 4 * Verifier::MAX_TOKEN_LEN as u64, "token")?;
             let text = String::from_utf8(bytes).map_err(|_| {
                 UsageError::new("standard input is not text: a token is ASCII (base64url and dots)")
             })?;

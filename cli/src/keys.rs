@@ -3,11 +3,13 @@
 
 use std::fmt;
 
-use jwt_auth::{Fingerprint, KeyRing, SECRET_FALLBACKS_VAR};
+use jwt_auth::{AuthConfig, Fingerprint, KeyRing};
 use serde_json::{Value, json};
 
 use crate::input::{self, Source};
 use crate::output::{Outcome, UsageError};
+
+const SECRET_FALLBACKS_VAR: &str = AuthConfig::SECRET_FALLBACKS_VAR;
 
 /// A ring and, for each of its keys, where it came from.
 #[derive(Debug)]

@@ -2,7 +2,8 @@
 //! services share.
 
 use clap::{Args, Subcommand};
-use jwt_auth::{RedisConfig, RedisStore, Sessions};
+use jwt_auth::store::RedisConfig;
+use jwt_auth::{RedisStore, Sessions};
 use serde_json::json;
 
 use crate::CommandResult;

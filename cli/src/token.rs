@@ -6,9 +6,7 @@ use std::fmt::Write as _;
 
 use clap::{Args, Subcommand};
 use jwt_auth::time::{Duration, OffsetDateTime};
-use jwt_auth::{
-    Claims, DEFAULT_LEEWAY, DEFAULT_TTL, FixedClock, Issuer, KeyRing, Verifier, VerifyError,
-};
+use jwt_auth::{Claims, FixedClock, Issuer, KeyRing, Verifier, VerifyError};
 use serde_json::{Map, Value, json};
 
 use crate::duration::{format_duration, parse_duration, parse_positive_duration};
@@ -150,7 +148,7 @@ pub(crate) fn run(command: TokenCommand) -> CommandResult {
 /// variables cannot be used. Weak keys are not fingerprinted here: `inspect` has no
 /// `--allow-weak-secret`.
 fn ring_for_inspect() -> Option<Result<Ring, String>> {
-    std::env::var_os(jwt_auth::SECRET_VAR)?;
+    std::env::var_os(jwt_auth::AuthConfig::SECRET_VAR)?;
     Some(match keys::load(false) {
         Ok(Ok(ring)) => Ok(ring),
         Ok(Err(_)) => {
@@ -211,12 +209,12 @@ fn issue(args: &IssueArgs) -> CommandResult {
             .unwrap_or_default(),
         expiry(claims.exp, now),
     )];
-    if args.ttl > DEFAULT_TTL {
+    if args.ttl > Issuer::DEFAULT_TTL {
         notes.push(format!(
             "warning: a {} lifetime is over the {} verifiers accept by default \
              (JWT_EXPIRES_MIN): they will reject this token",
             format_duration(args.ttl),
-            format_duration(DEFAULT_TTL)
+            format_duration(Issuer::DEFAULT_TTL)
         ));
     }
     Ok(Outcome::success(
@@ -244,10 +242,10 @@ fn verify(args: &VerifyArgs) -> CommandResult {
             .with_leeway(args.leeway)
             .with_max_ttl(args.max_ttl);
         if let Some(issuer) = &args.issuer {
-            verifier = verifier.with_issuer(issuer);
+            verifier = verifier.with_expected_issuer(issuer);
         }
         if !args.audience.is_empty() {
-            verifier = verifier.with_audience(args.audience.clone());
+            verifier = verifier.with_expected_audience(args.audience.clone());
         }
         verifier
     };
@@ -385,6 +383,6 @@ fn times_json<C>(claims: &Claims<C>, now: OffsetDateTime) -> Value {
 
 /// Defaults, documented in `--help` through clap's `default_value`; kept next to the library's.
 const _: () = {
-    assert!(DEFAULT_LEEWAY.whole_seconds() == 60);
-    assert!(DEFAULT_TTL.whole_days() == 7);
+    assert!(Verifier::DEFAULT_LEEWAY.whole_seconds() == 60);
+    assert!(Issuer::DEFAULT_TTL.whole_days() == 7);
 };

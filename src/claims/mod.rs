@@ -10,7 +10,9 @@ use time::OffsetDateTime;
 pub use audience::Audience;
 
 /// The claims [`Claims`] has fields for: custom claims may not use these names.
-pub(crate) const REGISTERED: [&str; 8] = ["sub", "email", "iat", "exp", "nbf", "iss", "aud", "jti"];
+pub(crate) const REGISTERED: [&str; 9] = [
+    "sub", "email", "iat", "exp", "nbf", "iss", "aud", "jti", "sid",
+];
 
 /// The claims of a token: the registered ones the product uses, plus custom claims `C`.
 ///
@@ -87,6 +89,10 @@ pub struct Claims<C = ()> {
     /// Token id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jti: Option<String>,
+    /// Session id (`OpenID` Connect's `sid`): the session family an access token belongs to, which
+    /// [`Sessions`](crate::Sessions) sets and a revocation check reads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
     /// Custom claims, flattened into the payload.
     #[serde(flatten)]
     pub custom: C,
@@ -104,6 +110,7 @@ impl Claims {
             iss: None,
             aud: None,
             jti: None,
+            sid: None,
             custom: (),
         }
     }
@@ -152,6 +159,18 @@ impl<C> Claims<C> {
         self
     }
 
+    /// Sets `sid`.
+    ///
+    /// ```
+    /// let claims = jwt_auth::Claims::new("42", time::OffsetDateTime::UNIX_EPOCH).with_sid("s1");
+    /// assert_eq!(claims.sid.as_deref(), Some("s1"));
+    /// ```
+    #[must_use]
+    pub fn with_sid(mut self, sid: impl Into<String>) -> Self {
+        self.sid = Some(sid.into());
+        self
+    }
+
     /// Replaces the custom claims, changing their type.
     #[must_use]
     pub fn with_custom<D>(self, custom: D) -> Claims<D> {
@@ -164,6 +183,7 @@ impl<C> Claims<C> {
             iss: self.iss,
             aud: self.aud,
             jti: self.jti,
+            sid: self.sid,
             custom,
         }
     }

@@ -15,19 +15,15 @@ use serde::de::{self, DeserializeOwned, MapAccess, Visitor};
 
 use super::numeric_date::{self, NumericDate};
 use super::{Audience, Claims};
-use crate::error::{ECHOED_MESSAGE_CHARS, TokenPart, VerifyError, echo};
 use crate::jws::object::{self, Object};
+use crate::jws::{ECHOED_MESSAGE_CHARS, TokenPart, VerifyError, echo};
 
 /// The time claims in whole seconds, as read: the policy compares these, not the calendar times.
-/// Also the raw `sid` (a custom claim to `Claims`), which a revocation check needs whatever `C`
-/// is, without parsing the payload twice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Seconds<'a> {
+pub(crate) struct Seconds {
     pub(crate) exp: i64,
     pub(crate) iat: Option<i64>,
     pub(crate) nbf: Option<i64>,
-    /// The `sid` member's JSON text, quotes included, as the token has it.
-    pub(crate) sid: Option<&'a str>,
 }
 
 /// A signed payload, parsed: its registered claims and their times in seconds, checked; its
@@ -35,7 +31,7 @@ pub(crate) struct Seconds<'a> {
 #[derive(Debug)]
 pub(crate) struct Parsed<'a> {
     pub(crate) claims: Claims,
-    pub(crate) seconds: Seconds<'a>,
+    pub(crate) seconds: Seconds,
     custom: Vec<(Cow<'a, str>, &'a str)>,
 }
 
@@ -43,7 +39,9 @@ impl Parsed<'_> {
     /// The claims, with the custom ones read into `C`.
     pub(crate) fn into_claims<C: DeserializeOwned>(self) -> Result<Claims<C>, VerifyError> {
         let custom =
-            C::deserialize(Flattened(self.custom)).map_err(|e| invalid_claims(None, &e))?;
+            C::deserialize(Flattened(self.custom)).map_err(|e| VerifyError::CustomClaims {
+                reason: explanation(None, &e),
+            })?;
         Ok(self.claims.with_custom(custom))
     }
 }
@@ -51,9 +49,10 @@ impl Parsed<'_> {
 /// Parses a signed payload's registered claims; see [`Parsed`].
 pub(crate) fn parse(json: &[u8]) -> Result<Parsed<'_>, VerifyError> {
     let object = Object::parse(json, TokenPart::Payload)?;
-    let (mut sub, mut email, mut iss, mut aud, mut jti) = (None, None, None, None, None);
+    let (mut sub, mut email, mut iss, mut aud) = (None, None, None, None);
+    let (mut jti, mut sid) = (None, None);
     let (mut iat, mut exp, mut nbf) = (None, None, None);
-    let (mut custom, mut sid) = (Vec::new(), None);
+    let mut custom = Vec::new();
     for (name, value) in object.into_members() {
         match &*name {
             "sub" => sub = Some(text("sub", value)?),
@@ -61,15 +60,11 @@ pub(crate) fn parse(json: &[u8]) -> Result<Parsed<'_>, VerifyError> {
             "iss" => iss = optional_text("iss", value)?,
             "aud" => aud = typed::<Option<Audience>>("aud", value)?,
             "jti" => jti = optional_text("jti", value)?,
+            "sid" => sid = optional_text("sid", value)?,
             "iat" => iat = Some(time("iat", value)?),
             "exp" => exp = Some(time("exp", value)?),
             "nbf" => nbf = Some(time("nbf", value)?),
-            _ => {
-                if name == "sid" {
-                    sid = Some(value);
-                }
-                custom.push((name, value));
-            }
+            _ => custom.push((name, value)),
         }
     }
     // `let else`, not `ok_or`: building the error only to drop it costs every valid token.
@@ -80,7 +75,6 @@ pub(crate) fn parse(json: &[u8]) -> Result<Parsed<'_>, VerifyError> {
         exp: exp.seconds,
         iat: iat.as_ref().map(|date| date.seconds),
         nbf: nbf.as_ref().map(|date| date.seconds),
-        sid,
     };
     let claims = Claims {
         sub: sub.unwrap_or_default(),
@@ -91,6 +85,7 @@ pub(crate) fn parse(json: &[u8]) -> Result<Parsed<'_>, VerifyError> {
         iss,
         aud,
         jti,
+        sid,
         custom: (),
     };
     Ok(Parsed {
@@ -119,7 +114,9 @@ fn optional_text(claim: &str, value: &str) -> Result<Option<String>, VerifyError
 
 /// A registered claim of type `T` (`null` reads as `None` where `T` is an `Option`).
 fn typed<'a, T: Deserialize<'a>>(claim: &str, value: &'a str) -> Result<T, VerifyError> {
-    serde_json::from_str(value).map_err(|e| invalid_claims(Some(claim), &e))
+    serde_json::from_str(value).map_err(|e| VerifyError::InvalidClaims {
+        reason: explanation(Some(claim), &e),
+    })
 }
 
 /// A time claim: an integer NumericDate in the range `time` represents. The scanner has checked
@@ -133,19 +130,16 @@ fn time(claim: &'static str, value: &str) -> Result<NumericDate, VerifyError> {
     Err(VerifyError::InvalidNumericDate { claim })
 }
 
-fn invalid_claims(claim: Option<&str>, error: &serde_json::Error) -> VerifyError {
-    // serde_json reports positions within the one value it read, which mean nothing to a reader.
+/// `serde_json`'s message, made safe to log, without the positions it reports within the one value
+/// it read (which mean nothing to a reader); `claim` names the registered claim it was reading.
+fn explanation(claim: Option<&str>, error: &serde_json::Error) -> String {
     let message = error.to_string();
     let message = message.split(" at line ").next().unwrap_or_default();
-    VerifyError::InvalidClaims {
-        reason: echo(
-            &match claim {
-                Some(claim) => format!("`{claim}`: {message}"),
-                None => message.to_owned(),
-            },
-            ECHOED_MESSAGE_CHARS,
-        ),
-    }
+    let message = match claim {
+        Some(claim) => format!("`{claim}`: {message}"),
+        None => message.to_owned(),
+    };
+    echo(&message, ECHOED_MESSAGE_CHARS)
 }
 
 /// The custom members, offered to `C` the way `#[serde(flatten)]` would: as a map, or as nothing
@@ -247,7 +241,6 @@ mod tests {
                 exp: 1_767_830_400,
                 iat: Some(1_767_225_600),
                 nbf: None,
-                sid: None,
             }
         );
     }

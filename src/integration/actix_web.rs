@@ -72,8 +72,8 @@ use serde::de::DeserializeOwned;
 
 use super::{authenticate, require, required};
 use crate::claims::Claims;
-use crate::http::{AuthError, Authorization};
 use crate::verifier::Verifier;
+use crate::web::{AuthError, Authorization};
 
 /// The verified claims of the request's bearer token, with custom claims `C`. Extracting it
 /// rejects the request (400, 401 or 403, with the RFC 6750 challenge) when there is no valid

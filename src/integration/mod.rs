@@ -4,9 +4,9 @@
 use serde::de::DeserializeOwned;
 
 use crate::claims::Claims;
-use crate::error::VerifyError;
-use crate::http::{AuthError, Authorization, BearerError};
+use crate::jws::VerifyError;
 use crate::verifier::Verifier;
+use crate::web::{AuthError, Authorization, BearerError};
 
 #[cfg(feature = "actix-web")]
 pub mod actix_web;
@@ -16,28 +16,19 @@ pub mod axum;
 pub mod tower;
 
 /// [`Verifier::authenticate_optional_as`], except that a valid token whose custom claims do not
-/// fit `C` is [`AuthError::InsufficientScope`]: its signature and times are good, so it says
-/// who the caller is, and 401 would make a front end sign out a user whom only this route
-/// refuses.
-///
-/// Only the custom claims: a registered claim of the wrong type (`sub` a number, `aud` an
-/// object) is a malformed token and stays a 401, and so does any other rule the token breaks.
-/// The parser reports both as [`VerifyError::InvalidClaims`], so the token is verified again
-/// without custom claims to tell them apart; that costs a second verification only for tokens
-/// that were validly signed.
+/// fit `C` ([`VerifyError::CustomClaims`], which the verifier reports only once every other rule
+/// has passed) is [`AuthError::InsufficientScope`]: the token says who the caller is, and 401
+/// would make a front end sign out a user whom only this route refuses. A registered claim of the
+/// wrong type (`sub` a number, `aud` an object) is a malformed token and stays a 401.
 pub(crate) fn authenticate<C: DeserializeOwned>(
     verifier: &Verifier,
     authorization: Authorization<'_>,
 ) -> Result<Option<Claims<C>>, AuthError> {
     match verifier.authenticate_optional_as::<C>(authorization) {
-        Err(AuthError::Token(VerifyError::InvalidClaims { reason })) => {
-            let token = authorization.token()?;
-            match verifier.verify(token) {
-                Ok(_) => Err(AuthError::insufficient_scope(format!(
-                    "the token's custom claims do not fit this route: {reason}"
-                ))),
-                Err(err) => Err(err.into()),
-            }
+        Err(AuthError::Token(VerifyError::CustomClaims { reason })) => {
+            Err(AuthError::insufficient_scope(format!(
+                "the token's custom claims do not fit this route: {reason}"
+            )))
         }
         result => result,
     }

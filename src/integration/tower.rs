@@ -52,8 +52,8 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use super::{authenticate, required};
-use crate::http::{AuthError, Authorization};
 use crate::verifier::Verifier;
+use crate::web::{AuthError, Authorization};
 
 /// Whether a request without credentials may pass.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -15,8 +15,8 @@
 
 use std::borrow::Cow;
 
-use crate::error::{ECHOED_VALUE_CHARS, TokenPart, VerifyError, echo};
-use crate::verifier::{MAX_JSON_DEPTH, MAX_JSON_MEMBERS, MAX_JSON_VALUES};
+use super::limits::{MAX_JSON_DEPTH, MAX_JSON_MEMBERS, MAX_JSON_VALUES};
+use super::{ECHOED_VALUE_CHARS, TokenPart, VerifyError, echo};
 
 /// A JSON object's top-level members, in order: each name decoded, each value kept as the JSON
 /// text it was (without surrounding whitespace), for the caller to read the members it knows.

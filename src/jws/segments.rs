@@ -3,9 +3,9 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
+use super::limits::MAX_TOKEN_LEN;
+use super::{TokenPart, VerifyError};
 use crate::crypto::TAG_LEN;
-use crate::error::{TokenPart, VerifyError};
-use crate::verifier::MAX_TOKEN_LEN;
 
 /// The unpadded base64url length of a 32-byte HMAC-SHA256 tag.
 const ENCODED_TAG_LEN: usize = 43;

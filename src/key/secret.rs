@@ -5,8 +5,8 @@ use secrecy::{ExposeSecret, SecretSlice, SecretString};
 
 use super::Fingerprint;
 use super::strength;
+use super::{ConfigError, WeakSecret};
 use crate::crypto::{self, HmacKey};
-use crate::error::{ConfigError, WeakSecret};
 
 /// An HS256 secret: the raw bytes of the shared `JWT_SECRET` string (never hex- or
 /// base64-decoded, exactly as PyJWT, python-jose and Node `jsonwebtoken` use it).

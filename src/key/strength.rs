@@ -14,7 +14,7 @@ use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use unicode_normalization::UnicodeNormalization as _;
 use zxcvbn::matching::patterns::MatchPattern;
 
-use crate::error::SecretProblem;
+use super::SecretProblem;
 
 /// RFC 7518 §3.2: an HS256 key must be at least as long as the SHA-256 output.
 pub(crate) const MIN_LEN: usize = 32;

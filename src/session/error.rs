@@ -1,51 +1,7 @@
-use http::{HeaderValue, Response, StatusCode, header};
 use time::OffsetDateTime;
 
-use crate::error::IssueError;
-use crate::store::Lifetime;
-
-/// How long a client is asked to wait (`Retry-After`, in seconds) when a store or a revocation
-/// mirror cannot answer: 5 seconds.
-pub const RETRY_AFTER_SECS: u64 = 5;
-
-/// Why a store could not answer. Every variant is an outage, never a verdict on a token: it maps
-/// to 503 with `Retry-After`, and a refresh that failed with it is safe to retry with the same
-/// refresh token. No variant carries a token.
-///
-/// ```
-/// use jwt_auth::StoreError;
-///
-/// let err = StoreError::Full { max: 10 };
-/// assert_eq!(err.to_string(), "the store is full (10 entries) and none has expired");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum StoreError {
-    /// The store is unreachable (connection refused, closed, or lost).
-    #[error("the session store is unavailable: {reason}")]
-    Unavailable {
-        /// The client's explanation.
-        reason: String,
-    },
-    /// The store did not answer within the command timeout (a hung or overloaded server).
-    #[error("the session store did not answer within {timeout_ms} ms")]
-    Timeout {
-        /// The timeout.
-        timeout_ms: u64,
-    },
-    /// The store answered something this crate does not understand.
-    #[error("the session store answered unexpectedly: {reason}")]
-    Unexpected {
-        /// What was wrong with the answer.
-        reason: String,
-    },
-    /// A bounded store is full and none of its entries has expired.
-    #[error("the store is full ({max} entries) and none has expired")]
-    Full {
-        /// The cap.
-        max: usize,
-    },
-}
+use crate::issuer::IssueError;
+use crate::store::{StoreError, Ttl};
 
 /// Why a login, refresh or logout failed. Refusals of the refresh token map to 400
 /// `{"error":"invalid_grant"}` (RFC 6749 §5.2); everything else is an outage and maps to 503 with
@@ -54,7 +10,8 @@ pub enum StoreError {
 ///
 /// ```
 /// use http::StatusCode;
-/// use jwt_auth::{SessionError, StoreError};
+/// use jwt_auth::SessionError;
+/// use jwt_auth::store::StoreError;
 ///
 /// assert_eq!(SessionError::Unknown.status_code(), StatusCode::BAD_REQUEST);
 /// let outage = SessionError::from(StoreError::Timeout { timeout_ms: 250 });
@@ -72,11 +29,11 @@ pub enum SessionError {
     /// session expired, or older than the tokens a store remembers.
     #[error("the refresh token is unknown")]
     Unknown,
-    /// The session's absolute or idle lifetime ran out.
-    #[error("the session's {lifetime} lifetime ended at {at}")]
+    /// The session's absolute or idle ttl ran out.
+    #[error("the session's {ttl} ttl ended at {at}")]
     Expired {
-        /// Which lifetime.
-        lifetime: Lifetime,
+        /// Which ttl.
+        ttl: Ttl,
         /// When it ended.
         at: OffsetDateTime,
     },
@@ -125,50 +82,5 @@ impl SessionError {
                 | Self::Reused { .. }
                 | Self::Revoked { .. }
         )
-    }
-
-    /// 400 for a refused refresh token, 503 otherwise.
-    ///
-    /// ```
-    /// use jwt_auth::SessionError;
-    /// assert_eq!(SessionError::Random { reason: String::new() }.status_code(), http::StatusCode::SERVICE_UNAVAILABLE);
-    /// ```
-    pub fn status_code(&self) -> StatusCode {
-        if self.is_invalid_grant() {
-            StatusCode::BAD_REQUEST
-        } else {
-            StatusCode::SERVICE_UNAVAILABLE
-        }
-    }
-
-    /// The whole response: 400 `{"error":"invalid_grant"}` (RFC 6749 §5.2), or 503
-    /// `{"error":"temporarily_unavailable"}` with `Retry-After: 5`; both `Cache-Control: no-store`
-    /// and JSON. The precise cause (`Display`) is for logs only.
-    ///
-    /// ```
-    /// let response = jwt_auth::SessionError::Unknown.to_response();
-    /// assert_eq!(response.status(), 400);
-    /// assert_eq!(response.body(), r#"{"error":"invalid_grant"}"#);
-    /// assert!(response.headers().get("retry-after").is_none());
-    /// ```
-    pub fn to_response(&self) -> Response<String> {
-        let invalid_grant = self.is_invalid_grant();
-        let body = if invalid_grant {
-            r#"{"error":"invalid_grant"}"#
-        } else {
-            r#"{"error":"temporarily_unavailable"}"#
-        };
-        let mut response = Response::new(body.to_owned());
-        *response.status_mut() = self.status_code();
-        let headers = response.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        );
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        if !invalid_grant {
-            headers.insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECS));
-        }
-        response
     }
 }

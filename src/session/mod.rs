@@ -14,25 +14,26 @@ use serde::Serialize;
 use serde::ser::SerializeStruct as _;
 use time::{Duration, OffsetDateTime};
 
-pub use error::{RETRY_AFTER_SECS, SessionError, StoreError};
+pub use error::SessionError;
 
-use crate::clock::{Clock, SystemClock};
-use crate::issuer::{DEFAULT_TTL, Issuer};
+use crate::clock::{Clock, DEFAULT_LEEWAY, SystemClock};
+use crate::issuer::Issuer;
 use crate::key::KeyRing;
+use crate::store::StoreError;
 use crate::store::revocations::unix_ms;
+use crate::store::sid::{new_sid, sid_string};
 use crate::store::{
     EndOutcome, Family, Revocation, RevocationStatus, RevocationView, RevokedBy, Rotation,
     RotationOutcome, SessionStore,
 };
-use crate::verifier::DEFAULT_LEEWAY;
-use token::{RawToken, new_sid, sid_string};
+use token::RawToken;
 
-/// Access-token lifetime with sessions: 15 minutes.
+/// The access-token ttl with sessions: 15 minutes.
 pub const DEFAULT_ACCESS_TTL: Duration = Duration::minutes(15);
-/// A session's absolute lifetime from login, which rotation never extends: 30 days.
-pub const DEFAULT_ABSOLUTE_LIFETIME: Duration = Duration::days(30);
-/// A session ends after this long without a refresh: 7 days.
-pub const DEFAULT_IDLE_LIFETIME: Duration = Duration::days(7);
+/// A session's absolute ttl from login, which rotation never extends: 30 days.
+pub const DEFAULT_ABSOLUTE_TTL: Duration = Duration::days(30);
+/// A session's idle ttl: it ends after this long without a refresh: 7 days.
+pub const DEFAULT_IDLE_TTL: Duration = Duration::days(7);
 /// How long after a refresh its parent token may be presented again and get the same successor
 /// (two tabs refreshing at once): 10 seconds.
 pub const DEFAULT_GRACE: Duration = Duration::seconds(10);
@@ -91,8 +92,8 @@ impl Serialize for TokenPair {
 /// library prints nothing; see [`Sessions::with_event_handler`].
 ///
 /// ```
-/// let event = jwt_auth::SessionEvent::Reused { sub: "42".into(), sid: "s".into() };
-/// assert!(matches!(event, jwt_auth::SessionEvent::Reused { .. }));
+/// let event = jwt_auth::session::SessionEvent::Reused { sub: "42".into(), sid: "s".into() };
+/// assert!(matches!(event, jwt_auth::session::SessionEvent::Reused { .. }));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -151,7 +152,8 @@ type EventHandler = Arc<dyn Fn(SessionEvent) + Send + Sync>;
 /// Give the verifiers the store's view: `Verifier::new(..).with_revocation(store.revocations())`.
 ///
 /// ```
-/// use jwt_auth::{MemoryStore, SessionError, SessionStore, Sessions, Verifier};
+/// use jwt_auth::{MemoryStore, SessionError, Sessions, Verifier};
+/// use jwt_auth::store::SessionStore;
 ///
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let (secret, _) = jwt_auth::Secret::generate();
@@ -203,7 +205,7 @@ impl<S: SessionStore + fmt::Debug> fmt::Debug for Sessions<S> {
 /// [`SecretString`] of a [`TokenPair`].
 ///
 /// ```
-/// use jwt_auth::PresentedToken;
+/// use jwt_auth::session::PresentedToken;
 /// assert_eq!("abc".presented(), "abc");
 /// ```
 pub trait PresentedToken {
@@ -246,21 +248,16 @@ fn from_ms(ms: i64) -> OffsetDateTime {
         .unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
-#[derive(Serialize)]
-struct SessionClaim<'a> {
-    sid: &'a str,
-}
-
 impl<S: SessionStore> Sessions<S> {
     /// Sessions signing access tokens with `keys`' current key (a [`Secret`](crate::Secret) or a
     /// [`KeyRing`]), kept in `store`. Defaults: [`DEFAULT_ACCESS_TTL`],
-    /// [`DEFAULT_ABSOLUTE_LIFETIME`], [`DEFAULT_IDLE_LIFETIME`], [`DEFAULT_GRACE`], the
+    /// [`DEFAULT_ABSOLUTE_TTL`], [`DEFAULT_IDLE_TTL`], [`DEFAULT_GRACE`], the
     /// [`SystemClock`].
     ///
     /// ```
     /// let (secret, _) = jwt_auth::Secret::generate();
     /// let sessions = jwt_auth::Sessions::new(&secret, jwt_auth::MemoryStore::new());
-    /// assert_eq!(sessions.access_ttl(), jwt_auth::DEFAULT_ACCESS_TTL);
+    /// assert_eq!(sessions.access_ttl(), jwt_auth::session::DEFAULT_ACCESS_TTL);
     /// ```
     pub fn new(keys: impl Into<KeyRing>, store: S) -> Self {
         let keys = keys.into();
@@ -271,11 +268,11 @@ impl<S: SessionStore> Sessions<S> {
             store,
             view,
             access_ttl: DEFAULT_ACCESS_TTL,
-            absolute: DEFAULT_ABSOLUTE_LIFETIME,
-            idle: DEFAULT_IDLE_LIFETIME,
+            absolute: DEFAULT_ABSOLUTE_TTL,
+            idle: DEFAULT_IDLE_TTL,
             grace: DEFAULT_GRACE,
             leeway: DEFAULT_LEEWAY,
-            subject_retention: DEFAULT_TTL,
+            subject_retention: Issuer::DEFAULT_TTL,
             clock: Arc::new(SystemClock),
             events: None,
         }
@@ -296,17 +293,17 @@ impl<S: SessionStore> Sessions<S> {
         self
     }
 
-    /// Sets the absolute lifetime of a session from its login (default 30 days).
+    /// Sets the absolute ttl of a session from its login (default 30 days).
     #[must_use]
-    pub fn with_absolute_lifetime(mut self, lifetime: Duration) -> Self {
-        self.absolute = lifetime;
+    pub fn with_absolute_ttl(mut self, ttl: Duration) -> Self {
+        self.absolute = ttl;
         self
     }
 
-    /// Sets the idle lifetime: a session ends after this long without a refresh (default 7 days).
+    /// Sets the idle ttl: a session ends after this long without a refresh (default 7 days).
     #[must_use]
-    pub fn with_idle_lifetime(mut self, lifetime: Duration) -> Self {
-        self.idle = lifetime;
+    pub fn with_idle_ttl(mut self, ttl: Duration) -> Self {
+        self.idle = ttl;
         self
     }
 
@@ -410,9 +407,8 @@ impl<S: SessionStore> Sessions<S> {
         let mut claims = self.issuer.claims_for(sub)?;
         claims.email = email.map(str::to_owned);
         claims.jti = Some(URL_SAFE_NO_PAD.encode(random(16)?));
-        Ok(self
-            .issuer
-            .issue_claims(&claims.with_custom(SessionClaim { sid }))?)
+        claims.sid = Some(sid.to_owned());
+        Ok(self.issuer.issue_claims(&claims)?)
     }
 
     fn pair(&self, family: &Family, refresh: &RawToken) -> Result<TokenPair, SessionError> {
@@ -432,8 +428,8 @@ impl<S: SessionStore> Sessions<S> {
     /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// let (secret, _) = jwt_auth::Secret::generate();
     /// let pair = Sessions::new(&secret, MemoryStore::new()).login("42", Some("ada@example.com")).await?;
-    /// let claims = Verifier::new(&secret).verify_as::<serde_json::Value>(&pair.access_token)?;
-    /// assert_eq!(claims.custom["sid"], pair.sid.as_str());
+    /// let claims = Verifier::new(&secret).verify(&pair.access_token)?;
+    /// assert_eq!(claims.sid.as_deref(), Some(pair.sid.as_str()));
     /// assert_eq!(pair.refresh_token.expose_secret().len(), 64);
     /// # Ok(()) }
     /// ```
@@ -443,7 +439,7 @@ impl<S: SessionStore> Sessions<S> {
     /// cannot take the family.
     pub async fn login(&self, sub: &str, email: Option<&str>) -> Result<TokenPair, SessionError> {
         if sub.is_empty() {
-            return Err(crate::error::IssueError::EmptySubject.into());
+            return Err(crate::issuer::IssueError::EmptySubject.into());
         }
         let now = self.clock.now();
         // A login in the very millisecond of a logout everywhere would fall under the cutoff:
@@ -536,8 +532,8 @@ impl<S: SessionStore> Sessions<S> {
                     .await?;
                 return Err(SessionError::Revoked { sid });
             }
-            RotationOutcome::Expired { lifetime, at } => {
-                return Err(SessionError::Expired { lifetime, at });
+            RotationOutcome::Expired { ttl, at } => {
+                return Err(SessionError::Expired { ttl, at });
             }
             RotationOutcome::Unknown => return Err(SessionError::Unknown),
         };
@@ -591,7 +587,8 @@ impl<S: SessionStore> Sessions<S> {
     /// (tokens without `iat` included: fail closed). A login right after works.
     ///
     /// ```
-    /// use jwt_auth::{MemoryStore, SessionStore, Sessions, Verifier};
+    /// use jwt_auth::{MemoryStore, Sessions, Verifier};
+    /// use jwt_auth::store::SessionStore;
     ///
     /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// let (secret, _) = jwt_auth::Secret::generate();
@@ -623,7 +620,8 @@ impl<S: SessionStore> Sessions<S> {
     /// Revokes one access token by its `jti`, for as long as these sessions' access tokens live.
     ///
     /// ```
-    /// use jwt_auth::{MemoryStore, SessionStore, Sessions, Verifier};
+    /// use jwt_auth::{MemoryStore, Sessions, Verifier};
+    /// use jwt_auth::store::SessionStore;
     ///
     /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// let (secret, _) = jwt_auth::Secret::generate();

@@ -1,12 +1,10 @@
-//! The refresh token's format, the session id, and the deterministic successor.
+//! The refresh token's format and its deterministic successor.
 //!
 //! A refresh token is 48 bytes in unpadded base64url (64 characters, no `.`): the 16-byte session
 //! id, then 32 bytes no one can guess. At login those 32 bytes are OS randomness; at each rotation
 //! they are HMAC-SHA256, under a key of the ring, of a fixed label and the presented token, so
 //! that the store can hand the same successor out again (a retry, a second tab) while keeping
-//! nothing but hashes. The session id starts with its login time in Unix milliseconds (6 bytes,
-//! big-endian) and ends with 10 random bytes: the revocation view compares that time with a
-//! subject's cutoff.
+//! nothing but hashes. The session id's format is the store's (`store::sid`).
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -14,8 +12,8 @@ use secrecy::SecretString;
 
 use crate::key::ring::RingKey;
 use crate::store::TokenHash;
+use crate::store::sid::SID_LEN;
 
-pub(crate) const SID_LEN: usize = 16;
 const SECRET_LEN: usize = 32;
 const TOKEN_LEN: usize = SID_LEN + SECRET_LEN;
 /// Characters of a refresh token.
@@ -30,34 +28,6 @@ impl std::fmt::Debug for RawToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("RawToken(..)")
     }
-}
-
-pub(crate) fn new_sid(now_ms: i64) -> Result<[u8; SID_LEN], String> {
-    let mut sid = [0; SID_LEN];
-    let ms = u64::try_from(now_ms).unwrap_or(0).to_be_bytes();
-    sid[..6].copy_from_slice(&ms[2..]);
-    crate::crypto::fill_random(&mut sid[6..])?;
-    Ok(sid)
-}
-
-pub(crate) fn sid_string(sid: &[u8; SID_LEN]) -> String {
-    URL_SAFE_NO_PAD.encode(sid)
-}
-
-/// The login time, in Unix milliseconds, of a session id this crate made; `None` for anything
-/// else.
-pub(crate) fn sid_started_ms(sid: &str) -> Option<i64> {
-    if sid.len() != 22 {
-        return None;
-    }
-    let mut raw = [0; SID_LEN];
-    let len = URL_SAFE_NO_PAD.decode_slice(sid, &mut raw).ok()?;
-    if len != SID_LEN {
-        return None;
-    }
-    let mut ms = [0; 8];
-    ms[2..].copy_from_slice(&raw[..6]);
-    i64::try_from(u64::from_be_bytes(ms)).ok()
 }
 
 impl RawToken {
@@ -111,13 +81,7 @@ mod tests {
     use secrecy::ExposeSecret as _;
 
     use super::*;
-
-    #[test]
-    fn sid_carries_its_start_in_milliseconds() {
-        let sid = new_sid(1_767_225_600_123).unwrap();
-        assert_eq!(sid_started_ms(&sid_string(&sid)), Some(1_767_225_600_123));
-        assert_eq!(sid_started_ms("not-a-session-id"), None);
-    }
+    use crate::store::sid::new_sid;
 
     #[test]
     fn tokens_round_trip_and_nothing_else_parses() {

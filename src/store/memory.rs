@@ -3,16 +3,13 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use time::OffsetDateTime;
 
+use super::StoreError;
 use super::revocations::{RevocationSet, unix_ms};
 use super::{
-    EndOutcome, Family, Lifetime, Revocation, RevocationStatus, RevocationView, Rotation,
-    RotationOutcome, SessionStore, TokenHash,
+    EndOutcome, Family, Revocation, RevocationStatus, RevocationView, Rotation, RotationOutcome,
+    SessionStore, TokenHash, Ttl,
 };
 use crate::clock::{Clock, SystemClock};
-use crate::session::StoreError;
-
-/// The default cap of a [`MemoryStore`]: a million families, and as many revocation entries.
-pub const DEFAULT_MAX_ENTRIES: usize = 1_000_000;
 
 /// How many consumed refresh tokens of a family a store remembers, newest first, to detect their
 /// reuse. An older one is refused as unknown, without revoking: with 15-minute access tokens,
@@ -22,7 +19,7 @@ pub(crate) const REMEMBERED_TOKENS: usize = 100;
 /// The embedded store for one process: families and revocation entries in memory, behind a
 /// mutex, bounded.
 ///
-/// Bounded: at most [`DEFAULT_MAX_ENTRIES`] families and as many revocation entries (see
+/// Bounded: at most [`MemoryStore::DEFAULT_MAX_ENTRIES`] families and as many revocation entries (see
 /// [`MemoryStore::with_max_entries`]). Entries expire with what they cover: a family at its idle
 /// or absolute expiry, a revocation entry when the last token it covers has expired. When a cap is
 /// reached, expired entries are dropped first; if none has expired, the login or revocation fails
@@ -30,7 +27,8 @@ pub(crate) const REMEMBERED_TOKENS: usize = 100;
 /// let revoked tokens through.
 ///
 /// ```
-/// use jwt_auth::{MemoryStore, SessionStore, Sessions, Verifier, VerifyError};
+/// use jwt_auth::{MemoryStore, Sessions, Verifier, VerifyError};
+/// use jwt_auth::store::SessionStore;
 ///
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let (secret, _) = jwt_auth::Secret::generate();
@@ -84,7 +82,8 @@ impl FamilyState {
 /// [`MemoryStore`]'s revocation view: a handle on the store's own entries.
 ///
 /// ```
-/// use jwt_auth::{MemoryStore, RevocationStatus, RevocationView, SessionStore};
+/// use jwt_auth::MemoryStore;
+/// use jwt_auth::store::{RevocationStatus, RevocationView, SessionStore};
 ///
 /// let view = MemoryStore::new().revocations();
 /// assert_eq!(view.status("42", None, None, Some(0)), RevocationStatus::Active);
@@ -138,14 +137,17 @@ impl Default for MemoryStore {
 }
 
 impl MemoryStore {
-    /// An empty store holding up to [`DEFAULT_MAX_ENTRIES`] families and as many revocation
+    /// The default cap: a million families, and as many revocation entries.
+    pub const DEFAULT_MAX_ENTRIES: usize = 1_000_000;
+
+    /// An empty store holding up to [`MemoryStore::DEFAULT_MAX_ENTRIES`] families and as many revocation
     /// entries, on the [`SystemClock`].
     ///
     /// ```
     /// assert_eq!(jwt_auth::MemoryStore::new().families(), 0);
     /// ```
     pub fn new() -> Self {
-        Self::build(DEFAULT_MAX_ENTRIES, Arc::new(SystemClock))
+        Self::build(Self::DEFAULT_MAX_ENTRIES, Arc::new(SystemClock))
     }
 
     fn build(max_entries: usize, clock: Arc<dyn Clock>) -> Self {
@@ -187,7 +189,7 @@ impl MemoryStore {
     /// The cap.
     ///
     /// ```
-    /// assert_eq!(jwt_auth::MemoryStore::new().max_entries(), jwt_auth::DEFAULT_MAX_ENTRIES);
+    /// assert_eq!(jwt_auth::MemoryStore::new().max_entries(), jwt_auth::MemoryStore::DEFAULT_MAX_ENTRIES);
     /// ```
     pub fn max_entries(&self) -> usize {
         self.inner.max_entries
@@ -264,13 +266,13 @@ impl MemoryStore {
         }
         if now >= state.family.absolute_expiry {
             return RotationOutcome::Expired {
-                lifetime: Lifetime::Absolute,
+                ttl: Ttl::Absolute,
                 at: state.family.absolute_expiry,
             };
         }
         if now >= state.family.idle_expiry {
             return RotationOutcome::Expired {
-                lifetime: Lifetime::Idle,
+                ttl: Ttl::Idle,
                 at: state.family.idle_expiry,
             };
         }

@@ -1,19 +1,20 @@
 //! Where sessions live: the [`SessionStore`] trait, the [`RevocationView`] the verifier reads, and
 //! their implementations, [`MemoryStore`] and (feature `redis`) `RedisStore`.
 
+mod error;
 mod memory;
 #[cfg(feature = "redis")]
 mod redis;
 pub(crate) mod revocations;
+pub(crate) mod sid;
 
 use std::fmt;
 use std::future::Future;
 
 use time::{Duration, OffsetDateTime};
 
-use crate::session::StoreError;
-
-pub use memory::{DEFAULT_MAX_ENTRIES, MemoryRevocations, MemoryStore};
+pub use error::StoreError;
+pub use memory::{MemoryRevocations, MemoryStore};
 #[cfg(feature = "redis")]
 pub use redis::{
     DEFAULT_COMMAND_TIMEOUT, DEFAULT_RESYNC_INTERVAL, DEFAULT_STALENESS_BOUND, RedisConfig,
@@ -23,7 +24,7 @@ pub use redis::{
 /// The SHA-256 of a refresh token: what a store keeps instead of the token.
 ///
 /// ```
-/// use jwt_auth::TokenHash;
+/// use jwt_auth::store::TokenHash;
 ///
 /// let hash = TokenHash::from_bytes([0xab; 32]);
 /// assert_eq!(hash.to_hex().len(), 64);
@@ -41,7 +42,7 @@ impl TokenHash {
     /// A hash from its 32 bytes (for stores that keep them raw).
     ///
     /// ```
-    /// assert_eq!(jwt_auth::TokenHash::from_bytes([0; 32]).as_bytes(), &[0; 32]);
+    /// assert_eq!(jwt_auth::store::TokenHash::from_bytes([0; 32]).as_bytes(), &[0; 32]);
     /// ```
     pub const fn from_bytes(bytes: [u8; 32]) -> Self {
         Self(bytes)
@@ -50,7 +51,7 @@ impl TokenHash {
     /// The 32 bytes.
     ///
     /// ```
-    /// assert_eq!(jwt_auth::TokenHash::from_bytes([7; 32]).as_bytes()[0], 7);
+    /// assert_eq!(jwt_auth::store::TokenHash::from_bytes([7; 32]).as_bytes()[0], 7);
     /// ```
     pub const fn as_bytes(&self) -> &[u8; 32] {
         &self.0
@@ -59,7 +60,7 @@ impl TokenHash {
     /// Lowercase hex, 64 characters: how `RedisStore` writes it.
     ///
     /// ```
-    /// assert!(jwt_auth::TokenHash::from_bytes([0xff; 32]).to_hex().starts_with("ffff"));
+    /// assert!(jwt_auth::store::TokenHash::from_bytes([0xff; 32]).to_hex().starts_with("ffff"));
     /// ```
     pub fn to_hex(&self) -> String {
         crate::crypto::hex(&self.0)
@@ -72,21 +73,21 @@ impl fmt::Debug for TokenHash {
     }
 }
 
-/// Which lifetime of a session ran out.
+/// Which of a session's ttls ran out: the absolute one from login, or the idle one.
 ///
 /// ```
-/// assert_eq!(jwt_auth::Lifetime::Idle.to_string(), "idle");
+/// assert_eq!(jwt_auth::store::Ttl::Idle.to_string(), "idle");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum Lifetime {
+pub enum Ttl {
     /// The absolute lifetime from login, which rotation never extends.
     Absolute,
     /// The idle lifetime: no refresh for that long.
     Idle,
 }
 
-impl fmt::Display for Lifetime {
+impl fmt::Display for Ttl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Self::Absolute => "absolute",
@@ -99,7 +100,7 @@ impl fmt::Display for Lifetime {
 /// live refresh token. Never a token.
 ///
 /// ```
-/// use jwt_auth::{Family, TokenHash};
+/// use jwt_auth::store::{Family, TokenHash};
 /// use time::macros::datetime;
 ///
 /// let family = Family::new("sid", "42", datetime!(2026-01-01 00:00 UTC), TokenHash::from_bytes([1; 32]))
@@ -179,7 +180,7 @@ impl Family {
 ///    [`RotationOutcome::Reused`].
 ///
 /// ```
-/// use jwt_auth::{Rotation, TokenHash};
+/// use jwt_auth::store::{Rotation, TokenHash};
 /// use time::{Duration, macros::datetime};
 ///
 /// let rotation = Rotation::new("sid", TokenHash::from_bytes([1; 32]), vec![TokenHash::from_bytes([2; 32])], datetime!(2026-01-01 00:00 UTC))
@@ -241,7 +242,7 @@ impl Rotation {
 /// What a store did with a [`Rotation`]; the rules are on [`Rotation`].
 ///
 /// ```
-/// use jwt_auth::RotationOutcome;
+/// use jwt_auth::store::RotationOutcome;
 /// assert_ne!(RotationOutcome::Unknown, RotationOutcome::Revoked { sub: "42".into() });
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -268,8 +269,8 @@ pub enum RotationOutcome {
     },
     /// Rule 3.
     Expired {
-        /// Which lifetime ran out.
-        lifetime: Lifetime,
+        /// Which ttl ran out.
+        ttl: Ttl,
         /// When.
         at: OffsetDateTime,
     },
@@ -280,7 +281,7 @@ pub enum RotationOutcome {
 /// What a store did when asked to end a family by one of its refresh tokens.
 ///
 /// ```
-/// assert_ne!(jwt_auth::EndOutcome::Unknown, jwt_auth::EndOutcome::Ended { sub: "42".into() });
+/// assert_ne!(jwt_auth::store::EndOutcome::Unknown, jwt_auth::store::EndOutcome::Ended { sub: "42".into() });
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -298,7 +299,7 @@ pub enum EndOutcome {
 /// longest any token it covers can live, so that memory stays bounded).
 ///
 /// ```
-/// use jwt_auth::Revocation;
+/// use jwt_auth::store::Revocation;
 /// use time::macros::datetime;
 ///
 /// let cutoff = Revocation::subject("42", datetime!(2026-01-01 00:00:00.250 UTC), datetime!(2026-01-08 00:01 UTC));
@@ -372,7 +373,7 @@ impl Revocation {
 /// Why a revocation view refused a token.
 ///
 /// ```
-/// assert_eq!(jwt_auth::RevokedBy::Subject.to_string(), "its subject was logged out everywhere");
+/// assert_eq!(jwt_auth::store::RevokedBy::Subject.to_string(), "its subject was logged out everywhere");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -399,7 +400,7 @@ impl fmt::Display for RevokedBy {
 /// A revocation view's answer for one token.
 ///
 /// ```
-/// use jwt_auth::{RevocationStatus, RevokedBy};
+/// use jwt_auth::store::{RevocationStatus, RevokedBy};
 /// assert_ne!(RevocationStatus::Active, RevocationStatus::Revoked(RevokedBy::Token));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -430,7 +431,8 @@ pub enum RevocationStatus {
 ///   else tells when it was issued.
 ///
 /// ```
-/// use jwt_auth::{MemoryStore, RevocationStatus, RevocationView, RevokedBy, SessionStore};
+/// use jwt_auth::MemoryStore;
+/// use jwt_auth::store::{RevocationStatus, RevocationView, RevokedBy, SessionStore};
 ///
 /// let store = MemoryStore::new();
 /// let view = store.revocations();
@@ -456,7 +458,8 @@ pub trait RevocationView: Send + Sync + fmt::Debug {
 /// (feature `redis`) `RedisStore`.
 ///
 /// ```
-/// use jwt_auth::{MemoryStore, SessionStore};
+/// use jwt_auth::MemoryStore;
+/// use jwt_auth::store::SessionStore;
 ///
 /// fn uses_any_store<S: SessionStore>(store: &S) -> S::View {
 ///     store.revocations()

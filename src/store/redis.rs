@@ -11,13 +11,13 @@ use redis::{AsyncCommands as _, Client, RedisError, Script, Value};
 use secrecy::{ExposeSecret as _, SecretString};
 use time::{Duration, OffsetDateTime};
 
+use super::StoreError;
 use super::revocations::{RevocationSet, unix_ms};
 use super::{
-    EndOutcome, Family, Lifetime, Revocation, RevocationStatus, RevocationView, Rotation,
-    RotationOutcome, SessionStore, TokenHash,
+    EndOutcome, Family, Revocation, RevocationStatus, RevocationView, Rotation, RotationOutcome,
+    SessionStore, TokenHash, Ttl,
 };
 use crate::clock::{Clock, SystemClock};
-use crate::session::StoreError;
 
 /// How long one Redis command may take before it fails with [`StoreError::Timeout`]: 250 ms. A
 /// hung server (stopped, not closed) then behaves like a down one.
@@ -35,7 +35,7 @@ const HEARTBEAT: StdDuration = StdDuration::from_millis(500);
 ///
 /// ```
 /// use std::time::Duration;
-/// use jwt_auth::{DEFAULT_STALENESS_BOUND, RedisConfig};
+/// use jwt_auth::store::{DEFAULT_STALENESS_BOUND, RedisConfig};
 ///
 /// let config = RedisConfig::new("redis://127.0.0.1:6379/")
 ///     .with_prefix("shop")
@@ -154,7 +154,8 @@ impl RedisConfig {
 /// with [`StoreError`] (503), and verification refuses with 503 until its mirror has synced.
 ///
 /// ```
-/// use jwt_auth::{RedisConfig, RedisStore, RevocationStatus, RevocationView, SessionStore};
+/// use jwt_auth::RedisStore;
+/// use jwt_auth::store::{RedisConfig, RevocationStatus, RevocationView, SessionStore};
 ///
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// // Nothing listens on port 1: the store is built, and says it cannot answer.
@@ -521,9 +522,9 @@ impl SessionStore for RedisStore {
             "revoked" => RotationOutcome::Revoked { sub: sub()? },
             "reused" => RotationOutcome::Reused { sub: sub()? },
             "expired" => {
-                let lifetime = match answer.get(1).and_then(text).as_deref() {
-                    Some("absolute") => Lifetime::Absolute,
-                    Some("idle") => Lifetime::Idle,
+                let ttl = match answer.get(1).and_then(text).as_deref() {
+                    Some("absolute") => Ttl::Absolute,
+                    Some("idle") => Ttl::Idle,
                     _ => return Err(bad()),
                 };
                 let at = answer
@@ -531,7 +532,7 @@ impl SessionStore for RedisStore {
                     .and_then(int)
                     .and_then(from_ms)
                     .ok_or_else(bad)?;
-                RotationOutcome::Expired { lifetime, at }
+                RotationOutcome::Expired { ttl, at }
             }
             "rotated" => {
                 RotationOutcome::Rotated(family_from(&rotation.sid, &answer[1..]).ok_or_else(bad)?)
@@ -610,7 +611,8 @@ impl SessionStore for RedisStore {
 /// and leave the mirror at its next full reload.
 ///
 /// ```
-/// use jwt_auth::{RedisConfig, RedisStore, RevocationView};
+/// use jwt_auth::RedisStore;
+/// use jwt_auth::store::{RedisConfig, RevocationView};
 ///
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let store = RedisStore::new(RedisConfig::new("redis://127.0.0.1:1/"))?;
@@ -664,7 +666,7 @@ impl RevocationMirror {
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// let store = jwt_auth::RedisStore::new(jwt_auth::RedisConfig::new("redis://127.0.0.1:1/"))?;
+    /// let store = jwt_auth::RedisStore::new(jwt_auth::store::RedisConfig::new("redis://127.0.0.1:1/"))?;
     /// assert_eq!(store.mirror().staleness(), None);
     /// # Ok(()) }
     /// ```

@@ -2,9 +2,9 @@
 
 use std::collections::HashMap;
 
+use super::StoreError;
+use super::sid::sid_started_ms;
 use super::{Revocation, RevocationStatus, RevokedBy};
-use crate::session::StoreError;
-use crate::session::token::sid_started_ms;
 
 /// A subject's logout-everywhere cutoff.
 #[derive(Debug, Clone, Copy)]

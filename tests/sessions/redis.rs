@@ -3,10 +3,11 @@
 use std::sync::Arc;
 use std::time::{Duration as StdDuration, Instant};
 
-use jwt_auth::{
-    FixedClock, RedisConfig, RedisStore, RevocationStatus, RevocationView, RevokedBy, SessionError,
-    SessionEvent, SessionStore, Sessions, StoreError, Verifier, VerifyError,
+use jwt_auth::session::SessionEvent;
+use jwt_auth::store::{
+    RedisConfig, RevocationStatus, RevocationView, RevokedBy, SessionStore, StoreError,
 };
+use jwt_auth::{FixedClock, RedisStore, SessionError, Sessions, Verifier, VerifyError};
 use time::Duration;
 
 use crate::common::{T0, secret};

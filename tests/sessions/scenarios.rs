@@ -2,10 +2,9 @@
 
 use std::sync::{Arc, Mutex};
 
-use jwt_auth::{
-    ExposeSecret, Lifetime, RevokedBy, SessionError, SessionEvent, SessionStore, Sessions,
-    TokenPair, Verifier, VerifyError,
-};
+use jwt_auth::session::SessionEvent;
+use jwt_auth::store::{RevokedBy, SessionStore, Ttl};
+use jwt_auth::{ExposeSecret, SessionError, Sessions, TokenPair, Verifier, VerifyError};
 use time::Duration;
 
 use crate::clock::ManualClock;
@@ -118,8 +117,8 @@ pub(crate) async fn absolute_and_idle_expiry<S: SessionStore, F: Fn() -> S>(stor
     let clock = ManualClock::at(T0);
     let (absolute, _, _) = sessions(store(), &clock);
     let absolute = absolute
-        .with_absolute_lifetime(Duration::hours(1))
-        .with_idle_lifetime(Duration::minutes(20));
+        .with_absolute_ttl(Duration::hours(1))
+        .with_idle_ttl(Duration::minutes(20));
     let mut pair = absolute.login("42", None).await.unwrap();
     for _ in 0..3 {
         clock.advance(Duration::minutes(19));
@@ -129,14 +128,14 @@ pub(crate) async fn absolute_and_idle_expiry<S: SessionStore, F: Fn() -> S>(stor
     assert_eq!(
         absolute.refresh(&pair.refresh_token).await.unwrap_err(),
         SessionError::Expired {
-            lifetime: Lifetime::Absolute,
+            ttl: Ttl::Absolute,
             at: T0 + Duration::hours(1)
         }
     );
 
     let clock = ManualClock::at(T0);
     let (idle, _, _) = sessions(store(), &clock);
-    let idle = idle.with_idle_lifetime(Duration::minutes(20));
+    let idle = idle.with_idle_ttl(Duration::minutes(20));
     let pair = idle.login("42", None).await.unwrap();
     clock.advance(Duration::minutes(10));
     let pair = idle.refresh(&pair.refresh_token).await.unwrap();
@@ -144,7 +143,7 @@ pub(crate) async fn absolute_and_idle_expiry<S: SessionStore, F: Fn() -> S>(stor
     assert_eq!(
         idle.refresh(&pair.refresh_token).await.unwrap_err(),
         SessionError::Expired {
-            lifetime: Lifetime::Idle,
+            ttl: Ttl::Idle,
             at: T0 + Duration::minutes(30)
         }
     );
@@ -251,27 +250,30 @@ impl<S: SessionStore> SessionStore for LosesOneAnswer<S> {
         self.inner.revocations()
     }
 
-    async fn start(&self, family: jwt_auth::Family) -> Result<(), jwt_auth::StoreError> {
+    async fn start(
+        &self,
+        family: jwt_auth::store::Family,
+    ) -> Result<(), jwt_auth::store::StoreError> {
         self.inner.start(family).await
     }
 
     async fn rotate(
         &self,
-        rotation: jwt_auth::Rotation,
-    ) -> Result<jwt_auth::RotationOutcome, jwt_auth::StoreError> {
+        rotation: jwt_auth::store::Rotation,
+    ) -> Result<jwt_auth::store::RotationOutcome, jwt_auth::store::StoreError> {
         self.inner.rotate(rotation).await
     }
 
     async fn acknowledge(
         &self,
         sid: &str,
-        current: jwt_auth::TokenHash,
-    ) -> Result<(), jwt_auth::StoreError> {
+        current: jwt_auth::store::TokenHash,
+    ) -> Result<(), jwt_auth::store::StoreError> {
         if self
             .fail_next_ack
             .swap(false, std::sync::atomic::Ordering::SeqCst)
         {
-            return Err(jwt_auth::StoreError::Unavailable {
+            return Err(jwt_auth::store::StoreError::Unavailable {
                 reason: "connection lost".into(),
             });
         }
@@ -281,17 +283,20 @@ impl<S: SessionStore> SessionStore for LosesOneAnswer<S> {
     async fn end(
         &self,
         sid: &str,
-        presented: jwt_auth::TokenHash,
-    ) -> Result<jwt_auth::EndOutcome, jwt_auth::StoreError> {
+        presented: jwt_auth::store::TokenHash,
+    ) -> Result<jwt_auth::store::EndOutcome, jwt_auth::store::StoreError> {
         self.inner.end(sid, presented).await
     }
 
-    async fn revoke(&self, revocation: jwt_auth::Revocation) -> Result<(), jwt_auth::StoreError> {
+    async fn revoke(
+        &self,
+        revocation: jwt_auth::store::Revocation,
+    ) -> Result<(), jwt_auth::store::StoreError> {
         if self
             .fail_next_revoke
             .swap(false, std::sync::atomic::Ordering::SeqCst)
         {
-            return Err(jwt_auth::StoreError::Timeout { timeout_ms: 250 });
+            return Err(jwt_auth::store::StoreError::Timeout { timeout_ms: 250 });
         }
         self.inner.revoke(revocation).await
     }

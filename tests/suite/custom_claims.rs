@@ -24,7 +24,7 @@ fn custom_claims_are_read_through_the_generic_form() {
     assert!(verifier().verify(&token).is_ok());
     // A payload that does not fit the custom type is refused.
     let err = verifier().verify_as::<Extra>(&with("")).unwrap_err();
-    assert!(matches!(err, VerifyError::InvalidClaims { .. }), "{err:?}");
+    assert!(matches!(err, VerifyError::CustomClaims { .. }), "{err:?}");
 }
 
 #[test]

@@ -43,7 +43,7 @@ struct Numbered {
 fn parser_messages_are_bounded() {
     let token = with(&format!(r#","n":"{}""#, "Z".repeat(3_000)));
     let err = verifier().verify_as::<Numbered>(&token).unwrap_err();
-    let VerifyError::InvalidClaims { reason } = &err else {
+    let VerifyError::CustomClaims { reason } = &err else {
         panic!("{err:?}")
     };
     assert!(reason.starts_with("invalid type: string \"ZZZ"), "{reason}");
@@ -127,13 +127,13 @@ fn issuer_and_audience_are_echoed_bounded() {
     ));
     let Err(VerifyError::IssuerMismatch {
         found: Some(found), ..
-    }) = verifier().with_issuer("users").verify(&token)
+    }) = verifier().with_expected_issuer("users").verify(&token)
     else {
         panic!("expected IssuerMismatch");
     };
     assert_eq!(found, format!("{}…", "I".repeat(64)));
     let Err(VerifyError::AudienceMismatch { found, .. }) =
-        verifier().with_audience("catalog").verify(&token)
+        verifier().with_expected_audience("catalog").verify(&token)
     else {
         panic!("expected AudienceMismatch");
     };

@@ -1,7 +1,7 @@
 //! Segments and their encoding: exactly three, canonical unpadded base64url, under the size cap.
 
 use crate::common::*;
-use jwt_auth::{FixedClock, MAX_TOKEN_LEN, TokenPart, VerifyError};
+use jwt_auth::{FixedClock, TokenPart, Verifier, VerifyError};
 use time::Duration;
 
 #[test]
@@ -76,15 +76,15 @@ fn non_canonical_trailing_bits_are_refused_in_the_signature() {
 
 #[test]
 fn an_oversized_token_is_refused_before_anything_else() {
-    let huge = "a".repeat(MAX_TOKEN_LEN + 1);
+    let huge = "a".repeat(Verifier::MAX_TOKEN_LEN + 1);
     assert_eq!(
         verifier().verify(&huge),
         Err(VerifyError::TooLarge {
-            len: MAX_TOKEN_LEN + 1,
-            max: MAX_TOKEN_LEN
+            len: Verifier::MAX_TOKEN_LEN + 1,
+            max: Verifier::MAX_TOKEN_LEN
         })
     );
-    let padding = "x".repeat(MAX_TOKEN_LEN);
+    let padding = "x".repeat(Verifier::MAX_TOKEN_LEN);
     let big =
         token_with_payload(&product_payload().replace('}', &format!(r#","pad":"{padding}"}}"#)));
     assert!(matches!(

@@ -1,7 +1,7 @@
 //! The header rules: only HS256, no `crit`, `typ` absent or JWT, key-locating headers never followed, no repeated names.
 
 use crate::common::*;
-use jwt_auth::{MAX_HEADER_LEN, TokenPart, VerifyError};
+use jwt_auth::{TokenPart, Verifier, VerifyError};
 
 #[test]
 fn only_hs256_is_accepted() {
@@ -140,17 +140,27 @@ fn a_header_over_the_cap_is_refused_before_it_is_decoded() {
         assert_eq!(b64(&json).len(), len);
         token_with_header(&json)
     };
-    assert_eq!(verifier().verify(&fits(MAX_HEADER_LEN)).unwrap().sub, "42");
-    let over = fits(MAX_HEADER_LEN + 4);
+    assert_eq!(
+        verifier()
+            .verify(&fits(Verifier::MAX_HEADER_LEN))
+            .unwrap()
+            .sub,
+        "42"
+    );
+    let over = fits(Verifier::MAX_HEADER_LEN + 4);
     assert_eq!(
         verifier().verify(&over),
         Err(VerifyError::HeaderTooLarge {
-            len: MAX_HEADER_LEN + 4,
-            max: MAX_HEADER_LEN
+            len: Verifier::MAX_HEADER_LEN + 4,
+            max: Verifier::MAX_HEADER_LEN
         })
     );
     // Not base64 at all: the length is what is judged first.
-    let garbage = format!("{}.e30.{}", "!".repeat(MAX_HEADER_LEN + 1), "A".repeat(43));
+    let garbage = format!(
+        "{}.e30.{}",
+        "!".repeat(Verifier::MAX_HEADER_LEN + 1),
+        "A".repeat(43)
+    );
     assert!(matches!(
         verifier().verify(&garbage),
         Err(VerifyError::HeaderTooLarge { .. })

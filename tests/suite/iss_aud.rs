@@ -5,7 +5,7 @@ use jwt_auth::{Audience, VerifyError};
 
 #[test]
 fn a_configured_issuer_must_match_exactly() {
-    let verifier = verifier().with_issuer("user-service");
+    let verifier = verifier().with_expected_issuer("user-service");
     assert!(verifier.verify(&with(r#","iss":"user-service""#)).is_ok());
     for (extra, found) in [
         (r#","iss":"User-Service""#, Some("User-Service")),
@@ -33,7 +33,7 @@ fn a_configured_issuer_must_match_exactly() {
 
 #[test]
 fn a_configured_audience_must_match_exactly() {
-    let verifier = verifier().with_audience(["catalog", "orders"]);
+    let verifier = verifier().with_expected_audience(["catalog", "orders"]);
     let claims = verifier.verify(&with(r#","aud":"catalog""#)).unwrap();
     assert_eq!(claims.aud, Some(Audience::One("catalog".into())));
     let claims = verifier.verify(&with(r#","aud":["x","orders"]"#)).unwrap();
@@ -60,7 +60,7 @@ fn a_configured_audience_must_match_exactly() {
 
 #[test]
 fn a_single_expected_audience_is_given_as_is() {
-    let verifier = verifier().with_audience("catalog");
+    let verifier = verifier().with_expected_audience("catalog");
     assert!(
         verifier
             .verify(&with(r#","aud":["orders","catalog"]"#))

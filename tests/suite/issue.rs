@@ -1,7 +1,7 @@
 //! The issuer: a known-answer token, the product's defaults, and every refusal.
 
 use crate::common::*;
-use jwt_auth::{Audience, Claims, DEFAULT_TTL, IssueError, Issuer, Verifier};
+use jwt_auth::{Audience, Claims, IssueError, Issuer, Verifier};
 use serde::Serialize;
 use time::Duration;
 
@@ -31,7 +31,7 @@ fn the_header_is_exactly_hs256_jwt_with_the_signing_keys_fingerprint_as_kid() {
 
 #[test]
 fn the_default_lifetime_is_seven_days_in_seconds() {
-    assert_eq!(DEFAULT_TTL, Duration::seconds(604_800));
+    assert_eq!(Issuer::DEFAULT_TTL, Duration::seconds(604_800));
     let claims = verifier()
         .verify(&issuer().issue("42", None).unwrap())
         .unwrap();
@@ -100,8 +100,8 @@ fn issuer_and_audience_are_stamped_and_checked() {
         .with_audience("catalog");
     let token = issuer.issue("42", None).unwrap();
     let verifier = verifier()
-        .with_issuer("user-service")
-        .with_audience(["catalog"]);
+        .with_expected_issuer("user-service")
+        .with_expected_audience(["catalog"]);
     let claims = verifier.verify(&token).unwrap();
     assert_eq!(claims.iss.as_deref(), Some("user-service"));
     assert_eq!(claims.aud, Some(Audience::One("catalog".into())));

@@ -75,7 +75,7 @@ type Custom = serde_json::Map<String, serde_json::Value>;
 /// closed or not, before any custom type sees it.
 #[test]
 fn nesting_beyond_the_depth_cap_is_refused() {
-    assert_eq!(jwt_auth::MAX_JSON_DEPTH, 128);
+    assert_eq!(jwt_auth::Verifier::MAX_JSON_DEPTH, 128);
     for pad in [0, 4_000] {
         let nested = |depth: usize, closed: bool| {
             format!(
@@ -122,7 +122,7 @@ fn nesting_beyond_the_depth_cap_is_refused() {
 /// and members of nested objects do not count.
 #[test]
 fn more_claims_than_the_cap_are_refused() {
-    assert_eq!(jwt_auth::MAX_JSON_MEMBERS, 64);
+    assert_eq!(jwt_auth::Verifier::MAX_JSON_MEMBERS, 64);
     let claims = |count: usize| -> String {
         (2..count)
             .map(|i| format!(r#","c{i}":{i}"#))
@@ -153,7 +153,7 @@ fn more_claims_than_the_cap_are_refused() {
 /// At most 512 values in all, at any depth, arrays and objects included.
 #[test]
 fn more_values_than_the_cap_are_refused() {
-    assert_eq!(jwt_auth::MAX_JSON_VALUES, 512);
+    assert_eq!(jwt_auth::Verifier::MAX_JSON_VALUES, 512);
     // `sub` and `exp` are two values and `x` one more.
     let zeros = |count: usize| with(&format!(r#","x":[{}]"#, vec!["0"; count].join(",")));
     let at_cap = verifier().verify_as::<Custom>(&zeros(509)).unwrap();
@@ -259,7 +259,7 @@ fn custom_claims_are_read_after_every_other_rule() {
     let misfit = r#","tenant":"not a number""#;
     assert!(matches!(
         verifier().verify_as::<Strict>(&with(misfit)),
-        Err(VerifyError::InvalidClaims { .. })
+        Err(VerifyError::CustomClaims { .. })
     ));
     let expired = token_with_payload(&format!(
         r#"{{"sub":"42","exp":{}{misfit}}}"#,

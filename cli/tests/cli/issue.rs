@@ -160,8 +160,8 @@ fn token_issue_sets_custom_claims_issuer_and_audience() {
     let token = json["token"].as_str().unwrap();
     let claims = Verifier::new(&secret)
         .with_clock(at(T0))
-        .with_issuer("users")
-        .with_audience("catalog")
+        .with_expected_issuer("users")
+        .with_expected_audience("catalog")
         .verify_as::<Map<String, Value>>(token)
         .unwrap();
     assert_eq!(claims.iss.as_deref(), Some("users"));

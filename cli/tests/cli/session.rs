@@ -5,10 +5,8 @@ use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use jwt_auth::{
-    RedisConfig, RedisStore, RevocationStatus, RevocationView as _, RevokedBy, Sessions, Verifier,
-    VerifyError,
-};
+use jwt_auth::store::{RedisConfig, RevocationStatus, RevocationView as _, RevokedBy};
+use jwt_auth::{RedisStore, Sessions, Verifier, VerifyError};
 
 use crate::{run, strong};
 

@@ -17,10 +17,13 @@ use std::num::NonZeroU32;
 use std::str::FromStr;
 use std::time::Duration;
 
-use jwt_auth::{
-    AuthConfig, ConfigError, DEFAULT_ACCESS_TTL, EXPIRES_MIN_VAR, LEEWAY_SECS_VAR,
-    SECRET_FALLBACKS_VAR, SECRET_VAR, Secret,
-};
+use jwt_auth::session::DEFAULT_ACCESS_TTL;
+use jwt_auth::{AuthConfig, ConfigError, Secret};
+
+const SECRET_VAR: &str = AuthConfig::SECRET_VAR;
+const SECRET_FALLBACKS_VAR: &str = AuthConfig::SECRET_FALLBACKS_VAR;
+const EXPIRES_MIN_VAR: &str = AuthConfig::EXPIRES_MIN_VAR;
+const LEEWAY_SECS_VAR: &str = AuthConfig::LEEWAY_SECS_VAR;
 
 /// The variable holding the port.
 pub const PORT_VAR: &str = "PORT";
@@ -76,7 +79,7 @@ pub struct Settings {
     /// `REDIS_URL`: the Redis the sessions live in, or `None` for this process's memory.
     pub redis_url: Option<String>,
     /// The lifetime of the access tokens a session's login and refreshes answer (default
-    /// `jwt_auth::DEFAULT_ACCESS_TTL`, 15 minutes).
+    /// `jwt_auth::session::DEFAULT_ACCESS_TTL`, 15 minutes).
     pub access_ttl: time::Duration,
 }
 

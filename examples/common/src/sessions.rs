@@ -4,11 +4,12 @@
 use std::fmt;
 
 use http::{HeaderValue, Response, StatusCode, header};
-use jwt_auth::{
-    KeyRing, MemoryStore, SessionError, SessionEvent, SessionStore, Sessions, TokenPair, Verifier,
-};
 #[cfg(feature = "redis")]
-use jwt_auth::{RedisConfig, RedisStore, StoreError};
+use jwt_auth::RedisStore;
+use jwt_auth::session::SessionEvent;
+use jwt_auth::store::SessionStore;
+use jwt_auth::store::{RedisConfig, StoreError};
+use jwt_auth::{KeyRing, MemoryStore, SessionError, Sessions, TokenPair, Verifier};
 use serde::Deserialize;
 use time::Duration;
 

@@ -26,8 +26,8 @@ pub static VERIFIERS: LazyLock<[Verifier; 2]> = LazyLock::new(|| {
     let plain = Verifier::new(&*KEY).with_clock(FixedClock::at_unix(NOW).unwrap());
     let strict = plain
         .clone()
-        .with_issuer("fuzz-issuer")
-        .with_audience(["fuzz", "other"]);
+        .with_expected_issuer("fuzz-issuer")
+        .with_expected_audience(["fuzz", "other"]);
     [plain, strict]
 });
 

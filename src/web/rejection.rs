@@ -1,7 +1,7 @@
 use ::http::{HeaderValue, Response, StatusCode, header};
 
 use super::BearerError;
-use crate::error::VerifyError;
+use crate::jws::VerifyError;
 
 /// Why a request was not authenticated: the header, or the token in it. Every rejection knows
 /// its RFC 6750 §3.1 status and `WWW-Authenticate` challenge, and builds the whole response, so
@@ -112,6 +112,14 @@ impl Challenge {
 }
 
 impl AuthError {
+    /// How long a client is asked to wait (`Retry-After`, in seconds) when a store, a revocation
+    /// mirror or a key set cannot answer: 5 seconds. A [`SessionError`](crate::SessionError)
+    /// outage answers with the same value.
+    ///
+    /// ```
+    /// assert_eq!(jwt_auth::AuthError::RETRY_AFTER_SECS, 5);
+    /// ```
+    pub const RETRY_AFTER_SECS: u64 = 5;
     fn challenge(&self) -> Challenge {
         match self {
             Self::Bearer(BearerError::Missing | BearerError::OtherScheme) => {
@@ -119,8 +127,13 @@ impl AuthError {
             }
             Self::Bearer(_) => Challenge::InvalidRequest,
             Self::Token(VerifyError::RevocationUnavailable { .. }) => Challenge::Unavailable,
+            // Custom claims are read once every other rule has passed: the token says who the
+            // caller is, and a 401 would make a front end sign out a user whom only this resource
+            // refuses.
+            Self::Token(VerifyError::CustomClaims { .. }) | Self::InsufficientScope { .. } => {
+                Challenge::InsufficientScope
+            }
             Self::Token(_) => Challenge::InvalidToken,
-            Self::InsufficientScope { .. } => Challenge::InsufficientScope,
         }
     }
 
@@ -227,7 +240,7 @@ impl AuthError {
         if challenge == Challenge::Unavailable {
             headers.insert(
                 header::RETRY_AFTER,
-                HeaderValue::from(crate::session::RETRY_AFTER_SECS),
+                HeaderValue::from(Self::RETRY_AFTER_SECS),
             );
         } else {
             headers.insert(header::WWW_AUTHENTICATE, challenge.www_authenticate());
