@@ -73,6 +73,7 @@ mod clock;
 mod config;
 mod crypto;
 pub mod dangerous;
+pub mod guide;
 mod error;
 mod http;
 #[cfg(any(feature = "tower", feature = "axum", feature = "actix-web"))]
