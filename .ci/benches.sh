@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the benches and runs each once in criterion's quick mode, on both crypto backends, so
-# they cannot rot. The figures of a quick run are rough; the README's come from full runs.
+# they cannot rot. The figures of a quick run are rough; BENCHMARKING.md's come from full runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo bench --locked --bench verify -- --quick

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Tests the `jwt-auth` command-line tool (the `jwt-auth-cli` crate in cli/), then installs it the
-# way the README says and runs it once end to end. Run from the repository root; .ci/run has
+# way cli/README.md says and runs it once end to end. Run from the repository root; .ci/run has
 # already checked formatting and clippy over the workspace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +25,7 @@ done
 step "tests: the binary's unit tests and cli/tests, which run the built binary"
 cargo test --locked -p jwt-auth-cli
 
-step "cargo install --locked --path cli (the README's command), which must not warn"
+step "cargo install --locked --path cli (the command cli/README.md gives), which must not warn"
 root="$(mktemp -d)"
 trap 'rm -rf "$root"' EXIT
 # On PATH, so that cargo has no reason to warn that it is not.

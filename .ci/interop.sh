@@ -17,7 +17,7 @@ env -u JWT_SECRET -u JWT_SECRET_OTHER -u JWT_EXPIRES_MIN -u JWT_LEEWAY_SECS \
 echo "== interop: a Sessions refresh token is refused by the peers, its access token accepted"
 env -u JWT_SECRET -u JWT_EXPIRES_MIN -u JWT_LEEWAY_SECS interop/.venv/bin/python interop/sessions_check.py
 
-echo "== interop: the README's rotation runbook, run with its Node and Python snippets"
+echo "== interop: the rotation runbook (src/guide/rotation.md), run with its Node and Python snippets"
 env -u JWT_SECRET -u JWT_SECRET_FALLBACKS interop/.venv/bin/python interop/rotation/check.py
 
 echo "== interop: regenerate the fixtures from the live peers and run the fixture test on them"

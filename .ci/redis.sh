@@ -3,7 +3,7 @@
 # then runs the session tests with the `redis` feature on both crypto backends. The tests start
 # their own redis-server on a free loopback port and stop it; under CI=true a missing
 # redis-server fails them instead of skipping. Last, the sessions bench once in quick mode, so it
-# cannot rot (its figures are rough; the README's come from a full run).
+# cannot rot (its figures are rough; BENCHMARKING.md's come from a full run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v redis-server >/dev/null; then

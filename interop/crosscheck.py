@@ -50,7 +50,7 @@ ALL_REJECT = dict.fromkeys(VERIFIERS, R)
 # algorithms=["HS256"], jsonwebtoken with algorithms: ['HS256'], and jsonwebtoken's default
 # `jwt.verify(token, secret)` as the catalog service calls it), next to what jwt-auth does (the
 # token's own `expect`). Checked live on every run: when a peer upgrade changes a verdict, the run
-# fails and this table and the README's must be updated together.
+# fails and this table and the one in src/guide/peers.md must be updated together.
 PEER_POLICY = {
     # What real services issue: everyone accepts.
     "fastapi-datetime-exp": ALL_ACCEPT,

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Times the product's current Node verifier on the benchmark token, for the README's
-// "Performance" table: `jwt.verify` with the secret as a string (what the catalog service does)
+// Times the product's current Node verifier on the benchmark token, for the
+// verify table of BENCHMARKING.md: `jwt.verify` with the secret as a string (what the catalog service does)
 // and with a `crypto.createSecretKey` key object. JWT_SECRET and JWT_BENCH_TOKEN must be set.
 // Prints one JSON object per variant: the median nanoseconds per verify over REPEATS batches.
 //   node time-peers.js [--quick]

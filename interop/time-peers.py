@@ -1,5 +1,5 @@
-"""Times the product's current Python verifiers on the benchmark token, for the README's
-"Performance" table beside jwt-auth's criterion figures.
+"""Times the product's current Python verifiers on the benchmark token, for the verify
+table of BENCHMARKING.md beside jwt-auth's criterion figures.
 
 The token is the one `cargo bench --bench verify` uses: {"sub","email","iat","exp"}, 183
 characters, signed with a 64-hex secret. JWT_SECRET must be set; JWT_BENCH_TOKEN too (made by

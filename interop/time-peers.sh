@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Times PyJWT, python-jose and Node jsonwebtoken on the token `cargo bench --bench verify` uses
-# (same claims, same 183 characters, same 64-hex secret), so the README can put the product's
+# (same claims, same 183 characters, same 64-hex secret), so BENCHMARKING.md can put the product's
 # current verifiers beside jwt-auth's criterion medians. Run interop/setup.sh first.
 #   interop/time-peers.sh [--quick]
 set -euo pipefail

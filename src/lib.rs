@@ -45,6 +45,8 @@
 //! - Time: [`Clock`], [`SystemClock`], [`FixedClock`]; [`time`] is re-exported for its
 //!   `Duration` and `OffsetDateTime`.
 //! - [`dangerous`]: weak secrets for a laptop, by name.
+//! - [`guide`]: key rotation step by step (Python and Node included), the sessions design, and
+//!   where jwt-auth differs from its peers.
 //!
 //! # Features
 //! | feature | what it adds | default |
@@ -73,6 +75,7 @@ mod clock;
 mod config;
 mod crypto;
 pub mod dangerous;
+pub mod guide;
 #[cfg(any(feature = "tower", feature = "axum", feature = "actix-web"))]
 mod integration;
 mod issuer;

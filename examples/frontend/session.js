@@ -1,6 +1,6 @@
 // The product's session handling against the jwt-auth example services: an axios instance whose
 // interceptors add the bearer token, refresh it once when it has expired, and wait out outages.
-// The part between the two "copy" markers is what the top-level README shows, character for
+// The part between the two "copy" markers is what this folder's README shows, character for
 // character (test/readme.test.js checks it); the rest wires this page's form and buttons.
 'use strict';
 

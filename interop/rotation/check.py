@@ -1,4 +1,5 @@
-"""Runs the README's rotation runbook for real, with the snippets in this folder.
+"""Runs the rotation runbook for real, with the snippets in this folder; the runbook is
+src/guide/rotation.md (rustdoc: `jwt_auth::guide::rotation`), which must show both verbatim.
 
 Two fresh secrets, OLD and NEW. Tokens are made by each implementation with each key: jwt-auth
 (through interop/driver, with `kid`), PyJWT and Node `jsonwebtoken` (without `kid`, as the product's
@@ -86,15 +87,18 @@ def verdicts(driver, current, fallbacks, tokens):
     return {"jwt-auth": rust, "python": python, "node": node}
 
 
-def snippets_match_the_readme():
-    readme = (INTEROP.parent / "README.md").read_text()
+GUIDE = INTEROP.parent / "src" / "guide" / "rotation.md"
+
+
+def snippets_match_the_guide():
+    guide = GUIDE.read_text()
     for snippet in ["verify.js", "verify.py"]:
-        if (HERE / snippet).read_text() not in readme:
-            sys.exit(f"rotation: README.md does not show interop/rotation/{snippet} verbatim")
+        if (HERE / snippet).read_text() not in guide:
+            sys.exit(f"rotation: src/guide/rotation.md does not show interop/rotation/{snippet} verbatim")
 
 
 def main():
-    snippets_match_the_readme()
+    snippets_match_the_guide()
     driver = build_rust_driver()
     tokens = {
         # name: (token, made with the OLD key?)

@@ -70,7 +70,7 @@ impl fmt::Display for TokenPart {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum VerifyError {
-    /// The token is longer than [`MAX_TOKEN_LEN`](crate::MAX_TOKEN_LEN).
+    /// The token is longer than [`MAX_TOKEN_LEN`](crate::Verifier::MAX_TOKEN_LEN).
     #[error("token is {len} bytes, over the {max}-byte limit")]
     TooLarge {
         /// Its length.
@@ -84,7 +84,7 @@ pub enum VerifyError {
         /// How many segments there were.
         found: usize,
     },
-    /// The header is longer than [`MAX_HEADER_LEN`](crate::MAX_HEADER_LEN) characters: no header
+    /// The header is longer than [`MAX_HEADER_LEN`](crate::Verifier::MAX_HEADER_LEN) characters: no header
     /// an HS256 peer writes is, and it is parsed before the signature is checked.
     #[error("the header is {len} characters, over the {max}-character limit")]
     HeaderTooLarge {
@@ -108,7 +108,7 @@ pub enum VerifyError {
         reason: String,
     },
     /// Arrays and objects in the header or the claims nest deeper than
-    /// [`MAX_JSON_DEPTH`](crate::MAX_JSON_DEPTH), counting the top-level object.
+    /// [`MAX_JSON_DEPTH`](crate::Verifier::MAX_JSON_DEPTH), counting the top-level object.
     #[error("the {part} nests arrays and objects deeper than {max} levels")]
     NestingTooDeep {
         /// Which segment.
@@ -116,7 +116,7 @@ pub enum VerifyError {
         /// The limit.
         max: usize,
     },
-    /// The header or the claims have more than [`MAX_JSON_MEMBERS`](crate::MAX_JSON_MEMBERS)
+    /// The header or the claims have more than [`MAX_JSON_MEMBERS`](crate::Verifier::MAX_JSON_MEMBERS)
     /// top-level members.
     #[error("the {part} has more than {max} members")]
     TooManyMembers {
@@ -125,7 +125,7 @@ pub enum VerifyError {
         /// The limit.
         max: usize,
     },
-    /// The header or the claims hold more than [`MAX_JSON_VALUES`](crate::MAX_JSON_VALUES)
+    /// The header or the claims hold more than [`MAX_JSON_VALUES`](crate::Verifier::MAX_JSON_VALUES)
     /// values, at any depth.
     #[error("the {part} holds more than {max} JSON values")]
     TooManyValues {
@@ -281,7 +281,7 @@ pub enum VerifyError {
         found: Vec<String>,
     },
     /// The token is valid but revoked: logout, a reused refresh token, or logout everywhere
-    /// (see [`RevocationView`](crate::RevocationView)). 401 `invalid_token`.
+    /// (see [`RevocationView`](crate::store::RevocationView)). 401 `invalid_token`.
     #[error("token revoked: {by}")]
     Revoked {
         /// What revoked it.

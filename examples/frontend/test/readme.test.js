@@ -1,4 +1,4 @@
-// The top-level README shows the interceptor code: it must be the page's, character for
+// This folder's README shows the interceptor code: it must be the page's, character for
 // character, so that what a team copies is what the browser tests ran.
 'use strict';
 
@@ -19,7 +19,7 @@ function between(text, start, end, what) {
 
 it('the README shows the interceptor exactly as session.js has it', () => {
   const script = fs.readFileSync(path.join(__dirname, '..', 'session.js'), 'utf8');
-  const readme = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+  const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
   const code = between(script, '// ---- copy from here ----\n', '// ---- copy to here ----', 'session.js');
   const shown = between(readme, `${MARKER}\n\`\`\`js\n`, '```\n', 'README.md');
   assert.ok(code.includes('interceptors.response.use'), 'the region holds the interceptors');
