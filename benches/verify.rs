@@ -151,7 +151,8 @@ fn fixture() -> Fixture {
         token_with_kid,
         ring_tokens,
         ring: Verifier::new(ring),
-        jwt_key: jsonwebtoken::DecodingKey::from_secret(SECRET.as_bytes()),
+        jwt_key: jsonwebtoken::DecodingKey::from_secret(SECRET.as_bytes())
+            .expect("a non-empty key"),
         jwt_validation: jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::HS256),
         token,
         headers,

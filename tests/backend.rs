@@ -33,12 +33,12 @@ fn jsonwebtoken_works_in_the_same_process_once_a_secret_exists() {
     let token = jsonwebtoken::encode(
         &Header::new(Algorithm::HS256),
         &claims,
-        &EncodingKey::from_secret(key),
+        &EncodingKey::from_secret(key).unwrap(),
     )
     .unwrap();
     let decoded = jsonwebtoken::decode::<Claims>(
         &token,
-        &DecodingKey::from_secret(key),
+        &DecodingKey::from_secret(key).unwrap(),
         &Validation::new(Algorithm::HS256),
     )
     .unwrap();
@@ -56,7 +56,7 @@ fn jwt_auth_and_jsonwebtoken_agree() {
     validation.set_required_spec_claims(&["exp", "sub"]);
     let decoded = jsonwebtoken::decode::<serde_json::Value>(
         &token,
-        &DecodingKey::from_secret(shareable.expose_secret().as_bytes()),
+        &DecodingKey::from_secret(shareable.expose_secret().as_bytes()).unwrap(),
         &validation,
     )
     .unwrap();

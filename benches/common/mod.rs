@@ -23,7 +23,7 @@ impl MacKey {
     }
     #[cfg(all(feature = "rust-crypto", not(feature = "aws-lc-rs")))]
     pub(crate) fn new(secret: &[u8]) -> Self {
-        use hmac::Mac as _;
+        use hmac::KeyInit as _;
         Self(hmac::Hmac::new_from_slice(secret).unwrap())
     }
 

@@ -1,6 +1,6 @@
 //! The `rust-crypto` backend: RustCrypto `hmac` and `sha2`.
 
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit as _, Mac};
 use sha2::{Digest as _, Sha256};
 
 use super::TAG_LEN;

@@ -50,7 +50,7 @@ pub fn sign_segments(header: &str, payload: &str, key: &[u8]) -> String {
     let signing_input = format!("{header}.{payload}");
     let sig = jsonwebtoken::crypto::sign(
         signing_input.as_bytes(),
-        &EncodingKey::from_secret(key),
+        &EncodingKey::from_secret(key).expect("a non-empty key"),
         Algorithm::HS256,
     )
     .expect("HMAC signing cannot fail");
