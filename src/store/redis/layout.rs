@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 use crate::store::Revocation;
 use crate::store::revocations::unix_ms;
 
+/// The names of the keys and of the channel under one prefix.
 #[derive(Debug, Clone)]
 pub(super) struct Keys {
     pub(super) prefix: Arc<str>,
@@ -26,12 +27,23 @@ impl Keys {
         }
     }
 
-    pub(super) fn family(&self, sid: &str) -> (String, String) {
-        (
-            format!("{}:{{{sid}}}:family", self.prefix),
-            format!("{}:{{{sid}}}:used", self.prefix),
-        )
+    /// The keys of family `sid`; the `{sid}` hash tag keeps them on one cluster slot, as a
+    /// script may only touch keys of one slot.
+    pub(super) fn family(&self, sid: &str) -> FamilyKeys {
+        FamilyKeys {
+            hash: format!("{}:{{{sid}}}:family", self.prefix),
+            used: format!("{}:{{{sid}}}:used", self.prefix),
+        }
     }
+}
+
+/// The keys of one family.
+#[derive(Debug)]
+pub(super) struct FamilyKeys {
+    /// The family's fields (`RedisStore::start` writes them).
+    pub(super) hash: String,
+    /// The family's last consumed token hashes, newest first.
+    pub(super) used: String,
 }
 
 /// The member that stands for a revocation in the sorted set and on the channel.

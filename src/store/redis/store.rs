@@ -6,10 +6,9 @@ use std::time::Duration as StdDuration;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{Client, RedisError, Value};
 use secrecy::ExposeSecret as _;
-use time::Duration;
 
 use super::config::RedisConfig;
-use super::layout::{Keys, from_ms, member};
+use super::layout::{Keys, from_ms};
 use super::mirror::RevocationMirror;
 use super::scripts::Scripts;
 use crate::clock::Clock;
@@ -131,10 +130,6 @@ fn family_from(sid: &str, fields: &[Value]) -> Option<Family> {
     Some(family)
 }
 
-fn ms(duration: Duration) -> i64 {
-    i64::try_from(duration.whole_milliseconds()).unwrap_or(i64::MAX)
-}
-
 impl RedisStore {
     /// A store on the Redis of `config`, and its mirror's background task (which needs a Tokio
     /// runtime). Connects lazily.
@@ -199,8 +194,10 @@ impl SessionStore for RedisStore {
     }
 
     async fn start(&self, family: Family) -> Result<(), StoreError> {
-        let (family_key, _) = self.keys.family(&family.sid);
+        let family_key = self.keys.family(&family.sid).hash;
         let idle_ms = unix_ms(family.idle_expiry);
+        // The scripts in lua/ read these fields by name, and families already in a running Redis
+        // carry them: renaming one is a data migration.
         let mut fields = vec![
             ("sub", family.sub.clone()),
             ("started", unix_ms(family.started).to_string()),
@@ -228,48 +225,35 @@ impl SessionStore for RedisStore {
     }
 
     async fn rotate(&self, rotation: Rotation) -> Result<RotationOutcome, StoreError> {
-        let (family_key, used_key) = self.keys.family(&rotation.sid);
-        let mut invocation = self.scripts.rotate.key(&family_key);
-        invocation
-            .key(&used_key)
-            .arg(rotation.presented.to_hex())
-            .arg(unix_ms(rotation.now))
-            .arg(ms(rotation.idle))
-            .arg(ms(rotation.grace))
-            .arg(crate::store::memory::REMEMBERED_TOKENS);
-        for successor in &rotation.successors {
-            invocation.arg(successor.to_hex());
-        }
+        let keys = self.keys.family(&rotation.sid);
+        let invocation = self.scripts.rotate(&keys, &rotation);
         let mut manager = self.manager.clone();
         let answer: Vec<Value> = self.bounded(invocation.invoke_async(&mut manager)).await?;
         let bad = || unexpected("rotate");
-        let kind = answer.first().and_then(text).ok_or_else(bad)?;
-        let sub = || answer.get(1).and_then(text).ok_or_else(bad);
-        Ok(match kind.as_str() {
-            "unknown" => RotationOutcome::Unknown,
-            "revoked" => RotationOutcome::Revoked { sub: sub()? },
-            "reused" => RotationOutcome::Reused { sub: sub()? },
-            "expired" => {
-                let lifetime = match answer.get(1).and_then(text).as_deref() {
+        let (kind, reply) = answer.split_first().ok_or_else(bad)?;
+        // The replies of lua/rotate.lua, field by field.
+        Ok(match (text(kind).as_deref(), reply) {
+            (Some("unknown"), _) => RotationOutcome::Unknown,
+            (Some("revoked"), [sub, ..]) => RotationOutcome::Revoked {
+                sub: text(sub).ok_or_else(bad)?,
+            },
+            (Some("reused"), [sub, ..]) => RotationOutcome::Reused {
+                sub: text(sub).ok_or_else(bad)?,
+            },
+            (Some("expired"), [lifetime, at, ..]) => RotationOutcome::Expired {
+                lifetime: match text(lifetime).as_deref() {
                     Some("absolute") => Lifetime::Absolute,
                     Some("idle") => Lifetime::Idle,
                     _ => return Err(bad()),
-                };
-                let at = answer
-                    .get(2)
-                    .and_then(int)
-                    .and_then(from_ms)
-                    .ok_or_else(bad)?;
-                RotationOutcome::Expired { lifetime, at }
+                },
+                at: int(at).and_then(from_ms).ok_or_else(bad)?,
+            },
+            (Some("rotated"), family) => {
+                RotationOutcome::Rotated(family_from(&rotation.sid, family).ok_or_else(bad)?)
             }
-            "rotated" => {
-                RotationOutcome::Rotated(family_from(&rotation.sid, &answer[1..]).ok_or_else(bad)?)
-            }
-            "repeated" => RotationOutcome::Repeated {
-                family: family_from(&rotation.sid, &answer[1..]).ok_or_else(bad)?,
-                successor: answer
-                    .get(7)
-                    .and_then(int)
+            (Some("repeated"), [family @ .., successor]) => RotationOutcome::Repeated {
+                family: family_from(&rotation.sid, family).ok_or_else(bad)?,
+                successor: int(successor)
                     .and_then(|i| usize::try_from(i).ok())
                     .ok_or_else(bad)?,
             },
@@ -278,9 +262,7 @@ impl SessionStore for RedisStore {
     }
 
     async fn acknowledge(&self, sid: &str, current: TokenHash) -> Result<(), StoreError> {
-        let (family_key, _) = self.keys.family(sid);
-        let mut invocation = self.scripts.acknowledge.key(&family_key);
-        invocation.arg(current.to_hex());
+        let invocation = self.scripts.acknowledge(&self.keys.family(sid), current);
         let mut manager = self.manager.clone();
         self.bounded(invocation.invoke_async::<i64>(&mut manager))
             .await
@@ -288,9 +270,7 @@ impl SessionStore for RedisStore {
     }
 
     async fn end(&self, sid: &str, presented: TokenHash) -> Result<EndOutcome, StoreError> {
-        let (family_key, used_key) = self.keys.family(sid);
-        let mut invocation = self.scripts.end.key(&family_key);
-        invocation.key(&used_key).arg(presented.to_hex());
+        let invocation = self.scripts.end(&self.keys.family(sid), presented);
         let mut manager = self.manager.clone();
         let answer: Vec<Value> = self.bounded(invocation.invoke_async(&mut manager)).await?;
         match (answer.first().and_then(text).as_deref(), answer.get(1)) {
@@ -304,20 +284,15 @@ impl SessionStore for RedisStore {
 
     async fn revoke(&self, revocation: Revocation) -> Result<(), StoreError> {
         let mut manager = self.manager.clone();
-        let mut invocation = self.scripts.revoke.key(&*self.keys.revocations);
-        invocation
-            .key(&*self.keys.sequence)
-            .arg(member(&revocation))
-            .arg(unix_ms(revocation.kept_until()))
-            .arg(unix_ms(self.clock.now()))
-            .arg(&*self.keys.channel);
+        let invocation = self
+            .scripts
+            .revoke(&self.keys, &revocation, self.clock.now());
         let seq: i64 = self.bounded(invocation.invoke_async(&mut manager)).await?;
         // The writer applies its own entry at once, so its own verifiers never lag behind it.
         self.mirror
             .apply(&revocation, u64::try_from(seq).unwrap_or(0));
         if let Revocation::Session { sid, .. } = &revocation {
-            let (family_key, _) = self.keys.family(sid);
-            let invocation = self.scripts.revoke_family.key(&family_key);
+            let invocation = self.scripts.revoke_family(&self.keys.family(sid));
             self.bounded(invocation.invoke_async::<i64>(&mut manager))
                 .await?;
         }

@@ -1,7 +1,17 @@
-local f = redis.call('HMGET', KEYS[1], 'sub', 'cur', 'par')
-if not f[1] then return {'unknown'} end
-if ARGV[1] ~= f[2] and ARGV[1] ~= f[3] and not redis.call('LPOS', KEYS[2], ARGV[1]) then
+-- Logout: revokes the family of any of its tokens.
+-- KEYS and ARGV: as `Scripts::end` (scripts.rs) builds them.
+local family_key = KEYS[1]   -- the family's hash
+local used_key = KEYS[2]     -- its consumed token hashes
+local presented = ARGV[1]    -- the presented token's hash, hex
+
+local f = redis.call('HMGET', family_key, 'sub', 'cur', 'par')
+local sub = f[1]
+local current = f[2]
+local parent = f[3]
+
+if not sub then return {'unknown'} end
+if presented ~= current and presented ~= parent and not redis.call('LPOS', used_key, presented) then
   return {'unknown'}
 end
-redis.call('HSET', KEYS[1], 'rev', '1')
-return {'ended', f[1]}
+redis.call('HSET', family_key, 'rev', '1')
+return {'ended', sub}
