@@ -104,16 +104,13 @@ pub use session::{
     DEFAULT_ABSOLUTE_LIFETIME, DEFAULT_ACCESS_TTL, DEFAULT_GRACE, DEFAULT_IDLE_LIFETIME,
     PresentedToken, RETRY_AFTER_SECS, SessionError, SessionEvent, Sessions, StoreError, TokenPair,
 };
-#[cfg(feature = "redis")]
-pub use store::{
-    DEFAULT_COMMAND_TIMEOUT, DEFAULT_RESYNC_INTERVAL, DEFAULT_STALENESS_BOUND, RedisConfig,
-    RedisStore, RevocationMirror,
-};
 pub use store::{
     DEFAULT_MAX_ENTRIES, EndOutcome, Family, Lifetime, MemoryRevocations, MemoryStore, Revocation,
     RevocationStatus, RevocationView, RevokedBy, Rotation, RotationOutcome, SessionStore,
     TokenHash,
 };
+#[cfg(feature = "redis")]
+pub use store::{RedisConfig, RedisStore, RevocationMirror};
 pub use time;
 pub use verifier::{
     DEFAULT_LEEWAY, MAX_HEADER_LEN, MAX_JSON_DEPTH, MAX_JSON_MEMBERS, MAX_JSON_VALUES,

@@ -10,6 +10,7 @@ use redis::aio::ConnectionManager;
 use redis::{AsyncCommands as _, Client};
 use time::{Duration, OffsetDateTime};
 
+use super::config::to_std;
 use super::layout::{Keys, from_ms, parse_member};
 use crate::store::revocations::RevocationSet;
 use crate::store::{Revocation, RevocationStatus, RevocationView};
@@ -33,20 +34,22 @@ impl Drop for TaskGuard {
 /// the network.
 ///
 /// Fed by Redis pub/sub for new entries, a full reload on each (re)connection and every
-/// [`DEFAULT_RESYNC_INTERVAL`](super::DEFAULT_RESYNC_INTERVAL), and a heartbeat every 500 ms that reads the revocation sequence
-/// number: a gap (a message lost) triggers a reload, and a heartbeat that finds the mirror
-/// complete confirms it current. A mirror not confirmed for longer than its staleness bound
-/// ([`DEFAULT_STALENESS_BOUND`](super::DEFAULT_STALENESS_BOUND), 10 s) answers [`RevocationStatus::Unavailable`], which the
-/// verifier turns into a 503 with `Retry-After`; so does a mirror that has never synced. Its
+/// [`RedisConfig::DEFAULT_RESYNC_INTERVAL`](super::RedisConfig::DEFAULT_RESYNC_INTERVAL), and a heartbeat every 500 ms that reads the
+/// revocation sequence number: a gap (a message lost) triggers a reload, and a heartbeat that
+/// finds the mirror complete confirms it current. A mirror not confirmed for longer than its
+/// staleness bound ([`RedisConfig::DEFAULT_STALENESS_BOUND`](super::RedisConfig::DEFAULT_STALENESS_BOUND), 10 s) answers
+/// [`RevocationStatus::Unavailable`], which the verifier turns into a 503 with `Retry-After`;
+/// so does a mirror that has never synced. Its
 /// memory is bounded by Redis's: entries leave Redis when the tokens they cover have expired,
 /// and leave the mirror at its next full reload.
 ///
 /// ```
 /// use jwt_auth::{RedisConfig, RedisStore, RevocationView};
+/// use time::Duration;
 ///
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let store = RedisStore::new(RedisConfig::new("redis://127.0.0.1:1/"))?;
-/// let synced = store.mirror().wait_synced(std::time::Duration::from_millis(50)).await;
+/// let synced = store.mirror().wait_synced(Duration::milliseconds(50)).await;
 /// assert!(!synced, "nothing listens on port 1");
 /// # Ok(()) }
 /// ```
@@ -61,7 +64,7 @@ impl std::fmt::Debug for RevocationMirror {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RevocationMirror")
             .field("entries", &self.len())
-            .field("staleness", &self.staleness())
+            .field("staleness", &self.age())
             .field("bound", &self.shared.bound)
             .finish_non_exhaustive()
     }
@@ -115,21 +118,29 @@ impl RevocationMirror {
     /// assert_eq!(store.mirror().staleness(), None);
     /// # Ok(()) }
     /// ```
-    pub fn staleness(&self) -> Option<StdDuration> {
+    pub fn staleness(&self) -> Option<Duration> {
+        self.age()
+            .map(|age| Duration::try_from(age).unwrap_or(Duration::MAX))
+    }
+
+    /// [`staleness`](Self::staleness) as `Instant`s measure it.
+    fn age(&self) -> Option<StdDuration> {
         let confirmed = self.shared.confirmed.load(Ordering::Acquire);
         let at = self.shared.origin + StdDuration::from_micros(confirmed.checked_sub(1)?);
         Some(at.elapsed())
     }
 
-    /// Waits until the mirror has synced with Redis at least once, for at most `timeout`; says
-    /// whether it has. For start-up, before serving.
-    pub async fn wait_synced(&self, timeout: StdDuration) -> bool {
-        let deadline = Instant::now() + timeout;
+    /// Waits until the mirror has synced with Redis at least once, for at most `timeout` (a
+    /// negative one counts as zero: it only looks); says whether it has. For start-up, before
+    /// serving.
+    pub async fn wait_synced(&self, timeout: Duration) -> bool {
+        // A timeout past what `Instant` can hold waits for as long as it takes.
+        let deadline = Instant::now().checked_add(to_std(timeout));
         loop {
-            if self.staleness().is_some() {
+            if self.age().is_some() {
                 return true;
             }
-            if Instant::now() >= deadline {
+            if deadline.is_some_and(|deadline| Instant::now() >= deadline) {
                 return false;
             }
             tokio::time::sleep(StdDuration::from_millis(5)).await;
@@ -306,7 +317,7 @@ impl RevocationView for RevocationMirror {
         jti: Option<&str>,
         iat: Option<i64>,
     ) -> RevocationStatus {
-        let stale_for = self.staleness();
+        let stale_for = self.age();
         match stale_for {
             Some(age) if age <= self.shared.bound => self
                 .shared

@@ -10,8 +10,6 @@ mod mirror;
 mod scripts;
 mod store;
 
-pub use config::{
-    DEFAULT_COMMAND_TIMEOUT, DEFAULT_RESYNC_INTERVAL, DEFAULT_STALENESS_BOUND, RedisConfig,
-};
+pub use config::RedisConfig;
 pub use mirror::RevocationMirror;
 pub use store::RedisStore;

@@ -7,7 +7,7 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{Client, RedisError, Value};
 use secrecy::ExposeSecret as _;
 
-use super::config::RedisConfig;
+use super::config::{RedisConfig, to_std};
 use super::layout::{Keys, from_ms};
 use super::mirror::RevocationMirror;
 use super::scripts::Scripts;
@@ -31,7 +31,7 @@ use crate::store::{
 /// - Revocation entries: the sorted set `{<prefix>:revocations}` (score: when the entry may be
 ///   dropped) and a sequence number beside it, written by one script that also publishes the
 ///   entry on the channel `<prefix>:revocations`.
-/// - Every command has a timeout ([`DEFAULT_COMMAND_TIMEOUT`](super::DEFAULT_COMMAND_TIMEOUT)); a down, hung or confused Redis
+/// - Every command has a timeout ([`RedisConfig::DEFAULT_COMMAND_TIMEOUT`]); a down, hung or confused Redis
 ///   gives a [`StoreError`], never a panic and never a verdict on a token.
 ///
 /// Needs Redis 6.0.6 or later (the scripts use `LPOS`; tested with 7.0) and a Tokio runtime.
@@ -137,30 +137,31 @@ impl RedisStore {
     /// # Errors
     /// [`StoreError::Unavailable`] when the URL is not a Redis URL.
     pub fn new(config: RedisConfig) -> Result<Self, StoreError> {
+        let timeout = to_std(config.command_timeout);
         let client =
             Client::open(config.url.expose_secret()).map_err(|e| StoreError::Unavailable {
                 reason: format!("invalid Redis URL ({:?})", e.kind()),
             })?;
         let manager_config = ConnectionManagerConfig::new()
-            .set_response_timeout(Some(config.command_timeout))
-            .set_connection_timeout(Some(config.command_timeout))
+            .set_response_timeout(Some(timeout))
+            .set_connection_timeout(Some(timeout))
             .set_number_of_retries(1)
             .set_max_delay(StdDuration::from_millis(500));
         let manager = ConnectionManager::new_lazy_with_config(client.clone(), manager_config)
-            .map_err(|e| store_error(&e, config.command_timeout))?;
+            .map_err(|e| store_error(&e, timeout))?;
         let keys = Keys::new(&config.prefix);
         let mirror = RevocationMirror::spawn(
             client,
             manager.clone(),
             keys.clone(),
-            config.command_timeout,
-            config.resync_interval,
-            config.staleness_bound,
+            timeout,
+            to_std(config.resync_interval),
+            to_std(config.staleness_bound),
         );
         Ok(Self {
             manager,
             keys,
-            timeout: config.command_timeout,
+            timeout,
             mirror,
             scripts: Arc::new(Scripts::new()),
             clock: config.clock,
