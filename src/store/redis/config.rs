@@ -102,7 +102,7 @@ impl RedisConfig {
     }
 
     /// Sets the mirror's staleness bound (default 10 s). Negative counts as zero, with which the
-    /// mirror is never fresh enough: every revocation check answers
+    /// mirror is stale as soon as it is confirmed: revocation checks answer
     /// [`RevocationStatus::Unavailable`](crate::store::RevocationStatus::Unavailable).
     #[must_use]
     pub fn with_staleness_bound(mut self, bound: Duration) -> Self {
