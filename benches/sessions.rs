@@ -134,7 +134,7 @@ mod redis_bench {
         let sessions = rt.block_on(async {
             let store =
                 RedisStore::new(RedisConfig::new(format!("redis://127.0.0.1:{port}/"))).unwrap();
-            assert!(store.mirror().wait_synced(Duration::from_secs(5)).await);
+            assert!(store.mirror().wait_synced(time::Duration::seconds(5)).await);
             Arc::new(Sessions::new(&secret, store))
         });
         let tokens: Vec<String> = rt.block_on(async {

@@ -16,10 +16,7 @@ use time::{Duration, OffsetDateTime};
 pub use error::StoreError;
 pub use memory::{MemoryRevocations, MemoryStore};
 #[cfg(feature = "redis")]
-pub use redis::{
-    DEFAULT_COMMAND_TIMEOUT, DEFAULT_RESYNC_INTERVAL, DEFAULT_STALENESS_BOUND, RedisConfig,
-    RedisStore, RevocationMirror,
-};
+pub use redis::{RedisConfig, RedisStore, RevocationMirror};
 
 /// The SHA-256 of a refresh token: what a store keeps instead of the token.
 ///

@@ -23,7 +23,7 @@ async fn store(server: &RedisServer) -> RedisStore {
 async fn store_with(server: &RedisServer, config: RedisConfig) -> RedisStore {
     let _ = server;
     let store = RedisStore::new(config.with_clock(FixedClock::new(T0))).unwrap();
-    assert!(store.mirror().wait_synced(StdDuration::from_secs(5)).await);
+    assert!(store.mirror().wait_synced(Duration::seconds(5)).await);
     store
 }
 
@@ -201,8 +201,8 @@ async fn hung_redis_then_back() {
         return;
     };
     let config = RedisConfig::new(server.url())
-        .with_command_timeout(StdDuration::from_millis(200))
-        .with_staleness_bound(StdDuration::from_secs(2));
+        .with_command_timeout(Duration::milliseconds(200))
+        .with_staleness_bound(Duration::seconds(2));
     let store = store_with(&server, config).await;
     let view = store.revocations();
     let verifier = Verifier::new(secret()).with_revocation(view.clone());
@@ -248,7 +248,7 @@ async fn hung_redis_then_back() {
         .expect("Redis came back")
         .expect("the retry is no reuse");
     assert!(sessions.refresh(&next.refresh_token).await.is_ok());
-    assert!(view.staleness().unwrap() < StdDuration::from_secs(2));
+    assert!(view.staleness().unwrap() < Duration::seconds(2));
     assert!(verifier.verify(&next.access_token).is_ok());
 }
 
@@ -260,8 +260,8 @@ async fn killed_redis_then_back() {
         return;
     };
     let config = RedisConfig::new(server.url())
-        .with_command_timeout(StdDuration::from_millis(200))
-        .with_staleness_bound(StdDuration::from_secs(1));
+        .with_command_timeout(Duration::milliseconds(200))
+        .with_staleness_bound(Duration::seconds(1));
     let store = store_with(&server, config).await;
     let view = store.revocations();
     let verifier = Verifier::new(secret()).with_revocation(view.clone());
@@ -292,11 +292,11 @@ async fn killed_redis_then_back() {
         }
     }
     let next = next.expect("Redis came back");
-    assert!(view.wait_synced(StdDuration::from_secs(5)).await);
+    assert!(view.wait_synced(Duration::seconds(5)).await);
     for _ in 0..100 {
         if view
             .staleness()
-            .is_some_and(|age| age < StdDuration::from_secs(1))
+            .is_some_and(|age| age < Duration::seconds(1))
         {
             break;
         }

@@ -81,7 +81,11 @@ fn logout_everywhere_revokes_the_subjects_sessions_through_redis() {
     let verifier = Verifier::new(&secret).with_revocation(mirror.clone());
     let sessions = Sessions::new(&secret, store);
     let (ada, bob) = runtime.block_on(async {
-        assert!(mirror.wait_synced(Duration::from_secs(5)).await);
+        assert!(
+            mirror
+                .wait_synced(jwt_auth::time::Duration::seconds(5))
+                .await
+        );
         (
             sessions.login("42", None).await.unwrap(),
             sessions.login("7", None).await.unwrap(),

@@ -1,14 +1,14 @@
 //! Runs the actix-web example service on `127.0.0.1:$PORT`; see the README for the environment
 //! it reads.
 
+use jwt_auth::time::Duration;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use actix_web::web;
 use jwt_auth_actix_web_example::server;
 
 /// How long start-up waits for Redis's revocation entries before serving anyway.
-const REDIS_STARTUP_WAIT: Duration = Duration::from_secs(2);
+const REDIS_STARTUP_WAIT: Duration = Duration::seconds(2);
 
 #[actix_web::main]
 async fn main() -> ExitCode {

@@ -1,16 +1,16 @@
 //! Runs the axum example service on `127.0.0.1:$PORT`; see the README for the environment it
 //! reads.
 
+use jwt_auth::time::Duration;
 use std::net::Ipv4Addr;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Duration;
 
 use jwt_auth_axum_example::{app, serve};
 use tokio::net::TcpListener;
 
 /// How long start-up waits for Redis's revocation entries before serving anyway.
-const REDIS_STARTUP_WAIT: Duration = Duration::from_secs(2);
+const REDIS_STARTUP_WAIT: Duration = Duration::seconds(2);
 
 #[tokio::main]
 async fn main() -> ExitCode {

@@ -77,7 +77,7 @@ impl SessionBackend {
     /// it has not (the service still starts, and answers 503 until Redis is reachable).
     // Async in both builds, so that the services call it the same way.
     #[cfg_attr(not(feature = "redis"), allow(clippy::unused_async))]
-    pub async fn wait_ready(&self, timeout: std::time::Duration) {
+    pub async fn wait_ready(&self, timeout: Duration) {
         #[cfg(feature = "redis")]
         if let Self::Redis(sessions) = self {
             if sessions.store().mirror().wait_synced(timeout).await {
