@@ -10,13 +10,13 @@ use crate::issuer::Issuer;
 use crate::key::{ConfigError, Fingerprint, KeyRing, Secret};
 use crate::verifier::Verifier;
 
-/// Ten years: a longer lifetime is a typo, not a policy.
+/// Ten years: a longer ttl is a typo, not a policy.
 const MAX_EXPIRES_MIN: i64 = 60 * 24 * 366 * 10;
 /// One hour: clocks that differ by more need fixing, not tolerating.
 const MAX_LEEWAY_SECS: i64 = 3600;
 
-/// An [`Issuer`] and a [`Verifier`] built from one [`KeyRing`] and one lifetime, so that what a
-/// service issues it also accepts, and no token lives longer than the lifetime.
+/// An [`Issuer`] and a [`Verifier`] built from one [`KeyRing`] and one ttl, so that what a
+/// service issues it also accepts, and no token lives longer than the ttl.
 ///
 /// From values a service already holds:
 ///
@@ -37,8 +37,11 @@ const MAX_LEEWAY_SECS: i64 = 3600;
 /// | variable | meaning | default |
 /// | --- | --- | --- |
 /// | `JWT_SECRET` | the shared secret, as UTF-8 bytes; it signs | required |
-/// | `JWT_SECRET_FALLBACKS` | comma-separated older (or next) secrets that verify but never sign, each strength-checked; spaces around entries are ignored, and a secret containing a comma cannot be listed | none |
-/// | `JWT_EXPIRES_MIN` | token lifetime in minutes (1 to 5,270,400); also the longest lifetime accepted | `10080` (7 days) |
+/// | `JWT_SECRET_FALLBACKS` | comma-separated older (or next) secrets that verify but never sign,
+/// each strength-checked; spaces around entries are ignored, and a secret containing a comma cannot
+/// be listed | none |
+/// | `JWT_EXPIRES_MIN` | token ttl in minutes (1 to 5,270,400); also the longest ttl accepted |
+/// `10080` (7 days) |
 /// | `JWT_LEEWAY_SECS` | clock tolerance in seconds (0 to 3600) | `60` |
 ///
 /// ```
@@ -78,7 +81,7 @@ impl AuthConfig {
     /// The variable holding the clock tolerance in seconds.
     pub const LEEWAY_SECS_VAR: &str = "JWT_LEEWAY_SECS";
 
-    /// A configuration for `keys` (a [`Secret`] or a [`KeyRing`]) with a lifetime of
+    /// A configuration for `keys` (a [`Secret`] or a [`KeyRing`]) with a ttl of
     /// [`Issuer::DEFAULT_TTL`] and a leeway of [`Verifier::DEFAULT_LEEWAY`].
     ///
     /// ```
@@ -96,7 +99,7 @@ impl AuthConfig {
         }
     }
 
-    /// Sets the lifetime of issued tokens, which is also the longest the verifier accepts.
+    /// Sets the ttl of issued tokens, which is also the longest the verifier accepts.
     ///
     /// ```
     /// let (secret, _) = jwt_auth::Secret::generate();
@@ -231,7 +234,7 @@ impl AuthConfig {
             .with_leeway(Duration::seconds(leeway_secs)))
     }
 
-    /// The issuer: the ring's current key and the configured lifetime.
+    /// The issuer: the ring's current key and the configured ttl.
     ///
     /// ```
     /// let (secret, _) = jwt_auth::Secret::generate();
@@ -241,7 +244,7 @@ impl AuthConfig {
         &self.issuer
     }
 
-    /// The verifier: every key of the ring, the configured leeway, and the lifetime as the
+    /// The verifier: every key of the ring, the configured leeway, and the ttl as the
     /// longest accepted.
     ///
     /// ```
@@ -273,7 +276,7 @@ impl AuthConfig {
     }
 }
 
-/// A start-up summary that is safe to log: fingerprints, lifetime and leeway, never a secret.
+/// A start-up summary that is safe to log: fingerprints, ttl and leeway, never a secret.
 impl fmt::Display for AuthConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "HS256, signing key {}", self.fingerprint())?;

@@ -68,9 +68,9 @@ impl Issuer {
         }
     }
 
-    /// Sets the token lifetime (default 7 days). It must be at least one second, or issuing
-    /// fails with [`IssueError::TtlTooShort`]; fractions of a second are dropped, since
-    /// NumericDate counts whole seconds.
+    /// Sets the token ttl (time to live, `exp - iat`; default 7 days). It must be at least one
+    /// second, or issuing fails with [`IssueError::TtlTooShort`]; fractions of a second are
+    /// dropped, since NumericDate counts whole seconds.
     ///
     /// ```
     /// use time::Duration;
@@ -131,7 +131,7 @@ impl Issuer {
         self
     }
 
-    /// The configured lifetime.
+    /// The configured ttl.
     ///
     /// ```
     /// let (secret, _) = jwt_auth::Secret::generate();
@@ -152,7 +152,7 @@ impl Issuer {
     }
 
     /// Signs a token for `sub` with an optional `email`, issued now and expiring after the
-    /// lifetime.
+    /// ttl.
     ///
     /// ```
     /// let (secret, _) = jwt_auth::Secret::generate();
@@ -167,12 +167,12 @@ impl Issuer {
     pub fn issue(&self, sub: &str, email: Option<&str>) -> Result<String, IssueError> {
         let mut claims = self.claims_for(sub)?;
         claims.email = email.map(str::to_owned);
-        // `claims_for` checked the subject and the lifetime, and `Claims<()>` has no custom
+        // `claims_for` checked the subject and the ttl, and `Claims<()>` has no custom
         // members, so no name can repeat: the checks of `issue_claims` would find nothing.
         Ok(self.sign(&serialize(&claims)?))
     }
 
-    /// The claims [`Issuer::issue`] would sign for `sub`: `iat` now and `exp` after the lifetime
+    /// The claims [`Issuer::issue`] would sign for `sub`: `iat` now and `exp` after the ttl
     /// (whole seconds), and the configured `iss` and `aud`. Add to them, then sign them with
     /// [`Issuer::issue_claims`].
     ///
@@ -299,11 +299,11 @@ pub enum IssueError {
     /// The subject is empty: a token must say whom it is for.
     #[error("the subject (`sub`) is empty")]
     EmptySubject,
-    /// The issuer's lifetime is under one second (zero or negative included): NumericDate
+    /// The issuer's ttl is under one second (zero or negative included): NumericDate
     /// counts whole seconds, so such a token would expire the second it is issued.
     #[error("the token lifetime must be at least one second, got {ttl}")]
     TtlTooShort {
-        /// The configured lifetime.
+        /// The configured ttl.
         ttl: Duration,
     },
     /// `iat + ttl` is beyond what `time` represents.
@@ -321,9 +321,9 @@ pub enum IssueError {
         /// `exp`.
         exp: OffsetDateTime,
     },
-    /// A custom claim uses a registered name (`sub`, `email`, `iat`, `exp`, `nbf`, `iss`, `aud`, `sid`,
-    /// `jti`), whether or not that claim is also set: set the field of [`Claims`](crate::Claims)
-    /// instead.
+    /// A custom claim uses a registered name (`sub`, `email`, `iat`, `exp`, `nbf`, `iss`, `aud`,
+    /// `sid`, `jti`), whether or not that claim is also set: set the field of
+    /// [`Claims`](crate::Claims) instead.
     #[error(
         "the custom claims contain `{name}`, a registered claim: set the `Claims` field instead"
     )]
@@ -331,22 +331,23 @@ pub enum IssueError {
         /// The repeated name.
         name: String,
     },
-    /// The claims would have more than [`MAX_JSON_MEMBERS`](crate::Verifier::MAX_JSON_MEMBERS) members,
-    /// which no verifier of this crate accepts.
+    /// The claims would have more than [`MAX_JSON_MEMBERS`](crate::Verifier::MAX_JSON_MEMBERS)
+    /// members, which no verifier of this crate accepts.
     #[error("the claims have more than {max} members, which verifiers refuse")]
     TooManyClaims {
         /// The limit.
         max: usize,
     },
     /// The custom claims nest arrays and objects deeper than
-    /// [`MAX_JSON_DEPTH`](crate::Verifier::MAX_JSON_DEPTH) allows, which no verifier of this crate accepts.
+    /// [`MAX_JSON_DEPTH`](crate::Verifier::MAX_JSON_DEPTH) allows, which no verifier of this crate
+    /// accepts.
     #[error("the claims nest deeper than {max} levels, which verifiers refuse")]
     NestingTooDeep {
         /// The limit, counting the payload object.
         max: usize,
     },
-    /// The claims would hold more than [`MAX_JSON_VALUES`](crate::Verifier::MAX_JSON_VALUES) values,
-    /// which no verifier of this crate accepts.
+    /// The claims would hold more than [`MAX_JSON_VALUES`](crate::Verifier::MAX_JSON_VALUES)
+    /// values, which no verifier of this crate accepts.
     #[error("the claims hold more than {max} JSON values, which verifiers refuse")]
     TooManyValues {
         /// The limit.

@@ -42,20 +42,24 @@ use crate::web::{AuthError, Authorization, BearerError};
 ///
 /// Applied in this order; every rule has its own [`VerifyError`] variant.
 ///
-/// 1. **Size and shape.** At most [`MAX_TOKEN_LEN`](Verifier::MAX_TOKEN_LEN) bytes ([`TooLarge`](VerifyError::TooLarge)),
-///    exactly three `.`-separated segments ([`SegmentCount`](VerifyError::SegmentCount)).
+/// 1. **Size and shape.** At most [`MAX_TOKEN_LEN`](Verifier::MAX_TOKEN_LEN) bytes
+///    ([`TooLarge`](VerifyError::TooLarge)), exactly three `.`-separated segments
+///    ([`SegmentCount`](VerifyError::SegmentCount)).
 /// 2. **Header.** At most [`MAX_HEADER_LEN`](Verifier::MAX_HEADER_LEN) characters
-///    ([`HeaderTooLarge`](VerifyError::HeaderTooLarge)) of canonical unpadded base64url ([`Base64`](VerifyError::Base64)) of exactly one
-///    JSON object in UTF-8 ([`Json`](VerifyError::Json)): no trailing bytes, no lone surrogates,
-///    no deeper than [`MAX_JSON_DEPTH`](Verifier::MAX_JSON_DEPTH) ([`NestingTooDeep`](VerifyError::NestingTooDeep)), at
-///    most [`MAX_JSON_MEMBERS`](Verifier::MAX_JSON_MEMBERS) members ([`TooManyMembers`](VerifyError::TooManyMembers)) and
-///    [`MAX_JSON_VALUES`](Verifier::MAX_JSON_VALUES) values ([`TooManyValues`](VerifyError::TooManyValues)), no
-///    name twice ([`DuplicateMember`](VerifyError::DuplicateMember)). `alg` is exactly
-///    `HS256`, so `none` in any case, `HS512` and `RS256` are refused
+///    ([`HeaderTooLarge`](VerifyError::HeaderTooLarge)) of canonical unpadded base64url
+///    ([`Base64`](VerifyError::Base64)) of exactly one JSON object in UTF-8
+///    ([`Json`](VerifyError::Json)): no trailing bytes, no lone surrogates, no deeper than
+///    [`MAX_JSON_DEPTH`](Verifier::MAX_JSON_DEPTH)
+///    ([`NestingTooDeep`](VerifyError::NestingTooDeep)), at most
+///    [`MAX_JSON_MEMBERS`](Verifier::MAX_JSON_MEMBERS) members
+///    ([`TooManyMembers`](VerifyError::TooManyMembers)) and
+///    [`MAX_JSON_VALUES`](Verifier::MAX_JSON_VALUES) values
+///    ([`TooManyValues`](VerifyError::TooManyValues)), no name twice
+///    ([`DuplicateMember`](VerifyError::DuplicateMember)). `alg` is exactly `HS256`, so `none` in
+///    any case, `HS512` and `RS256` are refused
 ///    ([`UnsupportedAlgorithm`](VerifyError::UnsupportedAlgorithm)); no `crit`
 ///    ([`CriticalHeader`](VerifyError::CriticalHeader)); `typ` absent or `JWT`
-///    ([`UnexpectedType`](VerifyError::UnexpectedType)). `jku`, `x5u` and `jwk` are never
-///    followed.
+///    ([`UnexpectedType`](VerifyError::UnexpectedType)). `jku`, `x5u` and `jwk` are never followed.
 /// 3. **Key.** A `kid` selects that key of the [`KeyRing`] and no other; a `kid` the ring does not
 ///    hold is refused ([`UnknownKeyId`](VerifyError::UnknownKeyId), naming both fingerprints). A
 ///    token without `kid` is tried against each key, the current one first.
@@ -72,7 +76,7 @@ use crate::web::{AuthError, Authorization, BearerError};
 ///    ([`Expired`](VerifyError::Expired)), `nbf > now + leeway`
 ///    ([`NotYetValid`](VerifyError::NotYetValid)), `iat > now + leeway`
 ///    ([`IssuedInFuture`](VerifyError::IssuedInFuture)), `iat > exp`
-///    ([`IssuedAfterExpiry`](VerifyError::IssuedAfterExpiry)), or a lifetime (`exp - iat`, or
+///    ([`IssuedAfterExpiry`](VerifyError::IssuedAfterExpiry)), or a ttl (`exp - iat`, or
 ///    `exp - now` without `iat`) over the maximum plus the leeway
 ///    ([`TtlTooLong`](VerifyError::TtlTooLong)); a maximum of zero or less refuses every token.
 /// 8. **Issuer and audience.** `iss` equal to the expected issuer when one is set
@@ -141,8 +145,8 @@ impl Verifier {
 
     /// A verifier for tokens signed with `keys`: a [`Secret`](crate::Secret) or a [`KeyRing`].
     /// Defaults: a leeway of [`Verifier::DEFAULT_LEEWAY`], a maximum ttl of
-    /// [`Issuer::DEFAULT_TTL`](crate::Issuer::DEFAULT_TTL), the [`SystemClock`], no expected issuer or audience,
-    /// `sub` required.
+    /// [`Issuer::DEFAULT_TTL`](crate::Issuer::DEFAULT_TTL), the [`SystemClock`], no expected issuer
+    /// or audience, `sub` required.
     ///
     /// ```
     /// let (secret, _) = jwt_auth::Secret::generate();
@@ -178,9 +182,9 @@ impl Verifier {
         self
     }
 
-    /// Sets the longest lifetime accepted (default [`Issuer::DEFAULT_TTL`](crate::Issuer::DEFAULT_TTL), 7 days):
-    /// `exp - iat`, or `exp - now` for a token without `iat`, may exceed it by the leeway at
-    /// most. Zero or less refuses every token.
+    /// Sets the longest ttl accepted (default [`Issuer::DEFAULT_TTL`](crate::Issuer::DEFAULT_TTL),
+    /// 7 days): `exp - iat`, or `exp - now` for a token without `iat`, may exceed it by the leeway
+    /// at most. Zero or less refuses every token.
     ///
     /// ```
     /// use time::Duration;
@@ -290,7 +294,7 @@ impl Verifier {
         self.leeway
     }
 
-    /// The configured maximum lifetime.
+    /// The configured maximum ttl.
     ///
     /// ```
     /// let (secret, _) = jwt_auth::Secret::generate();

@@ -84,8 +84,8 @@ pub enum VerifyError {
         /// How many segments there were.
         found: usize,
     },
-    /// The header is longer than [`MAX_HEADER_LEN`](crate::Verifier::MAX_HEADER_LEN) characters: no header
-    /// an HS256 peer writes is, and it is parsed before the signature is checked.
+    /// The header is longer than [`MAX_HEADER_LEN`](crate::Verifier::MAX_HEADER_LEN) characters: no
+    /// header an HS256 peer writes is, and it is parsed before the signature is checked.
     #[error("the header is {len} characters, over the {max}-character limit")]
     HeaderTooLarge {
         /// Its length, in base64url characters.
@@ -116,8 +116,8 @@ pub enum VerifyError {
         /// The limit.
         max: usize,
     },
-    /// The header or the claims have more than [`MAX_JSON_MEMBERS`](crate::Verifier::MAX_JSON_MEMBERS)
-    /// top-level members.
+    /// The header or the claims have more than
+    /// [`MAX_JSON_MEMBERS`](crate::Verifier::MAX_JSON_MEMBERS) top-level members.
     #[error("the {part} has more than {max} members")]
     TooManyMembers {
         /// Which segment.
@@ -125,8 +125,8 @@ pub enum VerifyError {
         /// The limit.
         max: usize,
     },
-    /// The header or the claims hold more than [`MAX_JSON_VALUES`](crate::Verifier::MAX_JSON_VALUES)
-    /// values, at any depth.
+    /// The header or the claims hold more than
+    /// [`MAX_JSON_VALUES`](crate::Verifier::MAX_JSON_VALUES) values, at any depth.
     #[error("the {part} holds more than {max} JSON values")]
     TooManyValues {
         /// Which segment.

@@ -12,7 +12,7 @@ use super::{Fingerprint, Secret};
 ///
 /// 1. every service adds the new secret as a fallback;
 /// 2. the issuers make it their current key (the old one becomes a fallback);
-/// 3. once the longest token lifetime has passed, every service drops the old key.
+/// 3. once the longest token ttl has passed, every service drops the old key.
 ///
 /// The [`Issuer`](crate::Issuer) writes the current key's [`Fingerprint`] as each token's `kid`.
 /// The [`Verifier`](crate::Verifier) checks a token with a known `kid` against that key only,

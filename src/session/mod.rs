@@ -62,7 +62,7 @@ pub struct TokenPair {
     pub access_token: String,
     /// The refresh token: 64 base64url characters, never a JWT.
     pub refresh_token: SecretString,
-    /// The access token's lifetime in seconds.
+    /// The access token's ttl in seconds.
     pub expires_in: i64,
     /// The session (`sid`).
     pub sid: String,
@@ -134,8 +134,8 @@ type EventHandler = Arc<dyn Fn(SessionEvent) + Send + Sync>;
 /// - [`login`](Sessions::login) starts a session family: a `sid`, an access token (15 minutes by
 ///   default) and a refresh token.
 /// - [`refresh`](Sessions::refresh) consumes the refresh token atomically and returns a new pair
-///   of the same family. A family ends at its absolute lifetime (30 days by default), which
-///   rotation never extends, or after its idle lifetime (7 days) without a refresh.
+///   of the same family. A family ends at its absolute ttl (30 days by default), which
+///   rotation never extends, or after its idle ttl (7 days) without a refresh.
 /// - Presenting a refresh token that was already used revokes the whole family, its access
 ///   tokens included, and answers [`SessionError::Reused`] (and [`SessionEvent::Reused`]),
 ///   except for the **parent of the live token**, which gets the same successor token (and a
@@ -278,7 +278,7 @@ impl<S: SessionStore> Sessions<S> {
         }
     }
 
-    /// Sets the access-token lifetime (default 15 minutes).
+    /// Sets the access-token ttl (default 15 minutes).
     ///
     /// ```
     /// let (secret, _) = jwt_auth::Secret::generate();
@@ -323,7 +323,7 @@ impl<S: SessionStore> Sessions<S> {
         self
     }
 
-    /// Sets how long a logout-everywhere cutoff is kept (default 7 days, the longest lifetime
+    /// Sets how long a logout-everywhere cutoff is kept (default 7 days, the longest ttl
     /// of the tokens the product's other issuers sign): it must cover every token of the subject
     /// that any service accepts, not only these sessions' access tokens.
     #[must_use]
@@ -359,7 +359,7 @@ impl<S: SessionStore> Sessions<S> {
         self
     }
 
-    /// The access-token lifetime.
+    /// The access-token ttl.
     pub fn access_ttl(&self) -> Duration {
         self.access_ttl
     }

@@ -19,12 +19,12 @@ pub(crate) const REMEMBERED_TOKENS: usize = 100;
 /// The embedded store for one process: families and revocation entries in memory, behind a
 /// mutex, bounded.
 ///
-/// Bounded: at most [`MemoryStore::DEFAULT_MAX_ENTRIES`] families and as many revocation entries (see
-/// [`MemoryStore::with_max_entries`]). Entries expire with what they cover: a family at its idle
-/// or absolute expiry, a revocation entry when the last token it covers has expired. When a cap is
-/// reached, expired entries are dropped first; if none has expired, the login or revocation fails
-/// with [`StoreError::Full`] (503): nothing live is ever evicted, since evicting a revocation would
-/// let revoked tokens through.
+/// Bounded: at most [`MemoryStore::DEFAULT_MAX_ENTRIES`] families and as many revocation entries
+/// (see [`MemoryStore::with_max_entries`]). Entries expire with what they cover: a family at its
+/// idle or absolute expiry, a revocation entry when the last token it covers has expired. When a
+/// cap is reached, expired entries are dropped first; if none has expired, the login or revocation
+/// fails with [`StoreError::Full`] (503): nothing live is ever evicted, since evicting a revocation
+/// would let revoked tokens through.
 ///
 /// ```
 /// use jwt_auth::{MemoryStore, Sessions, Verifier, VerifyError};
@@ -140,8 +140,8 @@ impl MemoryStore {
     /// The default cap: a million families, and as many revocation entries.
     pub const DEFAULT_MAX_ENTRIES: usize = 1_000_000;
 
-    /// An empty store holding up to [`MemoryStore::DEFAULT_MAX_ENTRIES`] families and as many revocation
-    /// entries, on the [`SystemClock`].
+    /// An empty store holding up to [`MemoryStore::DEFAULT_MAX_ENTRIES`] families and as many
+    /// revocation entries, on the [`SystemClock`].
     ///
     /// ```
     /// assert_eq!(jwt_auth::MemoryStore::new().families(), 0);

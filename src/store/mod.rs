@@ -78,9 +78,9 @@ impl fmt::Debug for TokenHash {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Ttl {
-    /// The absolute lifetime from login, which rotation never extends.
+    /// The absolute ttl from login, which rotation never extends.
     Absolute,
-    /// The idle lifetime: no refresh for that long.
+    /// The idle ttl: no refresh for that long.
     Idle,
 }
 
@@ -117,9 +117,9 @@ pub struct Family {
     pub email: Option<String>,
     /// Login time.
     pub started: OffsetDateTime,
-    /// Login time plus the absolute lifetime.
+    /// Login time plus the absolute ttl.
     pub absolute_expiry: OffsetDateTime,
-    /// Last refresh (or login) plus the idle lifetime, never past `absolute_expiry`.
+    /// Last refresh (or login) plus the idle ttl, never past `absolute_expiry`.
     pub idle_expiry: OffsetDateTime,
     /// The live refresh token's hash.
     pub current: TokenHash,
@@ -197,14 +197,14 @@ pub struct Rotation {
     pub successors: Vec<TokenHash>,
     /// The time of the refresh.
     pub now: OffsetDateTime,
-    /// The idle lifetime.
+    /// The idle ttl.
     pub idle: Duration,
     /// The grace window of rule 5.
     pub grace: Duration,
 }
 
 impl Rotation {
-    /// A rotation with no idle lifetime and no grace window until set.
+    /// A rotation with no idle ttl and no grace window until set.
     pub fn new(
         sid: impl Into<String>,
         presented: TokenHash,
@@ -221,7 +221,7 @@ impl Rotation {
         }
     }
 
-    /// Sets the idle lifetime.
+    /// Sets the idle ttl.
     #[must_use]
     pub fn with_idle(mut self, idle: Duration) -> Self {
         self.idle = idle;
@@ -464,7 +464,8 @@ pub trait RevocationView: Send + Sync + fmt::Debug {
 /// let _view = uses_any_store(&MemoryStore::new());
 /// ```
 pub trait SessionStore: Send + Sync {
-    /// The store's revocation view, for [`Verifier::with_revocation`](crate::Verifier::with_revocation).
+    /// The store's revocation view, for
+    /// [`Verifier::with_revocation`](crate::Verifier::with_revocation).
     type View: RevocationView + Clone + 'static;
 
     /// A handle on the revocation view; cheap, and it stays current.
