@@ -1,7 +1,7 @@
 //! Known-answer vectors from Wycheproof (C2SP/wycheproof, Apache-2.0; the files, their licence and
 //! their source are in `../shared/data/wycheproof/`), read in place: every HMAC-SHA256 case
 //! through the crate's backend, and every HS256 case of the JWS file through [`Verifier`].
-//! Where the files are absent the tests say so and skip; under CI (`CI=true`) they fail.
+//! Where the files are absent the tests say so and skip; when `CI` is set they fail.
 //!
 //! # Divergences from Wycheproof's verdicts
 //!
@@ -47,35 +47,19 @@
 //! [`VerifyError::Base64`]: jwt_auth::VerifyError::Base64
 //! [`hmac_sha256_verify`]: jwt_auth::__private::hmac_sha256_verify
 
-use std::path::PathBuf;
-
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jwt_auth::__private::{hmac_sha256, hmac_sha256_verify};
 use jwt_auth::{Secret, Verifier, VerifyError, dangerous};
 
-use crate::common::{b64, sign_segments};
+use crate::common::{b64, shared_file, sign_segments};
 use serde_json::Value;
 
-/// A Wycheproof file, read in place. Absent (a clone without `../shared`) the test says so and
-/// skips; under CI (`CI=true`) an absent file fails.
+/// A Wycheproof file, read in place (see [`shared_file`]: absent, the test skips loudly, or fails
+/// when `CI` is set).
 fn vectors(file: &str) -> Option<Value> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/wycheproof")
-        .join(file);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Some(serde_json::from_str(&text).expect("Wycheproof files are JSON")),
-        Err(e) => {
-            assert_ne!(
-                std::env::var("CI").as_deref(),
-                Ok("true"),
-                "{} is required under CI: {e}",
-                path.display()
-            );
-            eprintln!("skipping: {} is absent ({e})", path.display());
-            None
-        }
-    }
+    shared_file(&format!("data/wycheproof/{file}"))
+        .map(|text| serde_json::from_str(&text).expect("Wycheproof files are JSON"))
 }
 
 /// A secret from raw key bytes however weak, and whether the strength check refused it. The
