@@ -895,4 +895,3 @@ macro_rules! process_tests {
 }
 
 pub mod process;
-pub mod redis_server;

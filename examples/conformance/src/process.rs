@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use http::{Response, StatusCode};
 use jwt_auth::{ConfigError, Secret};
+use jwt_auth_test_support::RedisServer;
 
 use example_common::{DEMO_EMAIL, DEMO_PASSWORD};
 
@@ -560,7 +561,7 @@ pub fn redis_outage_is_503(binary: &str) {
 /// never 401. Once Redis is back the service carries on: the session refreshes with the refresh
 /// token it held, and the logout made before the outage still holds.
 pub fn redis_killed_and_restarted(binary: &str) {
-    let Some(mut redis) = crate::redis_server::RedisServer::start_persistent() else {
+    let Some(mut redis) = RedisServer::start_persistent() else {
         return;
     };
     let kit = TestKit::new();
@@ -659,7 +660,7 @@ pub fn two_processes_share_sessions(binary: &str) {
     /// Far above the 100 ms target: only a revocation that never arrives fails.
     const PROPAGATION_TIMEOUT: Duration = Duration::from_secs(10);
 
-    let Some(redis) = crate::redis_server::RedisServer::start() else {
+    let Some(redis) = RedisServer::start() else {
         return;
     };
     let kit = TestKit::new();
