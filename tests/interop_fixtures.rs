@@ -397,7 +397,12 @@ fn tokens_our_policy_rejects_fail_with_the_specific_error() {
             assert_eq!(kid, str_field(expect, "kid"), "{}", token.id);
             assert_eq!(kid, "2026-11", "{}", token.id);
             let known: Vec<String> = known.iter().map(ToString::to_string).collect();
-            assert_eq!(known, [fixtures.fingerprints.rust.clone()], "{}", token.id);
+            assert_eq!(
+                known,
+                std::slice::from_ref(&fixtures.fingerprints.rust),
+                "{}",
+                token.id
+            );
             assert_eq!(expect["known"], serde_json::json!(known), "{}", token.id);
         } else if str_field(expect, "kind") == "InvalidClaims" {
             // Node lets `sub` be a number; jwt-auth (like PyJWT) wants a string.
