@@ -15,6 +15,8 @@ Both directions, one secret:
   2. every token each peer issues is verified by jwt-auth (interop/driver): the tokens real
      services make must verify with the claims the issuing library itself reads back; the tokens
      our policy rejects must fail with the exact VerifyError variant and fields;
+     the tokens signed with the issuer's own `kid` ("2026-11") must also verify, with the same
+     claims, by a ring whose current key is JWT_SECRET_OTHER and JWT_SECRET a fallback;
   3. every peer-made token is also verified by every peer, and each verdict must match PEER_POLICY
      below: the table of where jwt-auth is deliberately stricter (or laxer) than the peers;
   4. tokens jwt-auth issues are verified by PyJWT, python-jose and jsonwebtoken (algorithms pinned
@@ -60,9 +62,13 @@ PEER_POLICY = {
     "expiresin-seconds-no-iat": ALL_ACCEPT,
     "payload-exp": ALL_ACCEPT,
     "subject-option-custom": ALL_ACCEPT,
+    # The issuer's own `kid`: the peers ignore it with a secret, and so does jwt-auth when it names
+    # none of its keys.
+    "own-kid": ALL_ACCEPT,
     # Everyone rejects.
     "expired": ALL_REJECT,
     "wrong-secret": ALL_REJECT,
+    "own-kid-wrong-secret": ALL_REJECT,
     "alg-none": ALL_REJECT,
     "rs256": ALL_REJECT,
     # jwt-auth is stricter than some or all peers.
@@ -144,9 +150,10 @@ class Peers:
             "node": json.loads(run([*self.node, "fingerprint"], env=env))["fingerprint"],
         }
 
-    def rust_lines(self, command, requests):
+    def rust_lines(self, command, requests, env=None):
         stdin = "".join(json.dumps(r) + "\n" for r in requests)
-        return [json.loads(line) for line in run([self.rust, command], env=self.env, stdin=stdin).splitlines()]
+        out = run([self.rust, command], env=env or self.env, stdin=stdin)
+        return [json.loads(line) for line in out.splitlines()]
 
     def peer_verify(self, tokens):
         stdin = json.dumps({"tokens": tokens})
@@ -166,6 +173,8 @@ def main():
     args = parser.parse_args()
 
     env = dict(os.environ)
+    # One key unless a step says otherwise: the expected errors name JWT_SECRET's fingerprint alone.
+    env.pop("JWT_SECRET_FALLBACKS", None)
     if not env.get("JWT_SECRET"):
         env["JWT_SECRET"] = secrets.token_hex(32)
         print("JWT_SECRET is not set: generated a fresh one for this run (not shown)")
@@ -211,6 +220,17 @@ def main():
         print(f"  {'ok  ' if good else 'FAIL'} {case['id']:<40} {shown}")
         failures.check(good, f"jwt-auth on {case['id']}: expected {expect}, got {got}")
         case["jwt_auth"] = got
+
+    # The issuer's own kid, on a ring that holds JWT_SECRET as a fallback (mid-rotation).
+    own = [c for c in cases if c["kind"] == "own-kid"]
+    failures.check(sorted(c["issuer"] for c in own) == ["jose", "jsonwebtoken", "pyjwt"],
+                   f"own-kid tokens from every peer: {[c['id'] for c in own]}")
+    ring = {**env, "JWT_SECRET": env["JWT_SECRET_OTHER"], "JWT_SECRET_FALLBACKS": env["JWT_SECRET"]}
+    for case, got in zip(own, peers.rust_lines("verify", [{"token": c["token"]} for c in own], env=ring)):
+        good = got["ok"] and claims_of(got["claims"]) == case["expect"]["ok"]
+        shown = "ok" if got["ok"] else got["error"]
+        print(f"  {'ok  ' if good else 'FAIL'} {case['id'] + ' (JWT_SECRET as a fallback)':<40} {shown}")
+        failures.check(good, f"jwt-auth with JWT_SECRET as a fallback on {case['id']}: got {got}")
 
     # 3. Every peer on every peer-made token.
     print("\n3. peer-made tokens verified by every peer (checked against PEER_POLICY)")

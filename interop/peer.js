@@ -39,6 +39,9 @@ const versions = () => ({
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
+// A key label of the issuer's own, not a jwt-auth fingerprint.
+const OWN_KID = '2026-11';
+
 function split(claims) {
   // The claims jwt-auth reports as fields of `Claims`; everything else is a custom claim.
   const { sub = null, email = null, iat = null, exp = null, jti = null, ...custom } = claims;
@@ -79,6 +82,17 @@ function issue() {
   });
   expect = readback(token, secret);
   add('subject-option-custom', 'subject/jwtid options, custom claims', token, expect, nowSeconds());
+
+  // The issuer's own `kid` (`keyid`): jsonwebtoken ignores it when verifying with a secret, and so
+  // must jwt-auth when it names none of its keys; signed with another secret, jwt-auth refuses it
+  // naming the kid and its own fingerprint.
+  token = jwt.sign(user, secret, { expiresIn: '7d', keyid: OWN_KID });
+  expect = readback(token, secret);
+  add('own-kid', `jwt.sign(payload, secret, { expiresIn: '7d', keyid: '${OWN_KID}' })`, token, expect, nowSeconds());
+
+  token = jwt.sign(user, other, { expiresIn: '7d', keyid: OWN_KID });
+  add('own-kid-wrong-secret', `keyid: '${OWN_KID}', signed with JWT_SECRET_OTHER`, token,
+    { error: { kind: 'UnknownKeyId', kid: OWN_KID, known: [fingerprint(secret)] } }, nowSeconds());
 
   // Rejected by jwt-auth, each with its specific error.
   now = nowSeconds();

@@ -53,9 +53,13 @@ def versions():
 
 
 ENCODERS = {
-    "pyjwt": lambda claims, key, alg="HS256": jwt.encode(claims, key, algorithm=alg),
-    "jose": lambda claims, key, alg="HS256": jose_jwt.encode(claims, key, algorithm=alg),
+    "pyjwt": lambda claims, key, alg="HS256", headers=None: jwt.encode(claims, key, algorithm=alg, headers=headers),
+    "jose": lambda claims, key, alg="HS256", headers=None: jose_jwt.encode(claims, key, algorithm=alg, headers=headers),
 }
+
+# The user service labelling its key its own way, as PyJWT and python-jose let it: they ignore
+# `kid` when verifying with a secret, and so must jwt-auth when the label names none of its keys.
+OWN_KID = "2026-11"
 
 DECODERS = {
     "pyjwt": lambda token, key: jwt.decode(token, key, algorithms=ALGORITHMS),
@@ -128,6 +132,16 @@ def issue():
 
         token = encode({**user, "iat": now}, secret)
         add(lib, "missing-exp", "no exp at all", token, {"error": {"kind": "MissingClaim", "claim": "exp"}}, now_s)
+
+        # The issuer's own `kid`: accepted (the secret verifies it), and refused, naming the kid
+        # and jwt-auth's fingerprint, when signed with another secret.
+        headers = {"kid": OWN_KID}
+        token = encode({**user, "iat": now_s, "exp": now_s + minutes * 60}, secret, headers=headers)
+        add(lib, "own-kid", f'headers={{"kid": "{OWN_KID}"}}', token, readback(lib, token, secret), now_s)
+
+        token = encode({**user, "iat": now_s, "exp": now_s + minutes * 60}, other, headers=headers)
+        unknown = {"kind": "UnknownKeyId", "kid": OWN_KID, "known": [fingerprint(secret)]}
+        add(lib, "own-kid-wrong-secret", f'headers={{"kid": "{OWN_KID}"}}, signed with JWT_SECRET_OTHER', token, {"error": unknown}, now_s)
 
     # Cases only PyJWT can make through its public API.
     now = datetime.now(timezone.utc)

@@ -59,14 +59,20 @@ use crate::web::{AuthError, Authorization, BearerError};
 ///    any case, `HS512` and `RS256` are refused
 ///    ([`UnsupportedAlgorithm`](VerifyError::UnsupportedAlgorithm)); no `crit`
 ///    ([`CriticalHeader`](VerifyError::CriticalHeader)); `typ` absent or `JWT`
-///    ([`UnexpectedType`](VerifyError::UnexpectedType)). `jku`, `x5u` and `jwk` are never followed.
-/// 3. **Key.** A `kid` selects that key of the [`KeyRing`] and no other; a `kid` the ring does not
-///    hold is refused ([`UnknownKeyId`](VerifyError::UnknownKeyId), naming both fingerprints). A
-///    token without `kid` is tried against each key, the current one first.
+///    ([`UnexpectedType`](VerifyError::UnexpectedType)). `jku`, `x5u` and `jwk` are never
+///    followed.
+/// 3. **Key.** A `kid` that names a key of the [`KeyRing`] (its fingerprint, which the
+///    [`Issuer`](crate::Issuer) writes) selects that key and no other. A token without `kid` (the
+///    Python and Node services write none), or with a `kid` the ring does not know (PyJWT and
+///    Node ignore `kid` when given a secret, so a peer may label its keys its own way,
+///    `"2026-11"`), is tried against each key, the current one first, at step 5.
 /// 4. **Payload encoding.** Canonical unpadded base64url ([`Base64`](VerifyError::Base64)).
 /// 5. **Signature.** Canonical unpadded base64url of 32 bytes
 ///    ([`SignatureLength`](VerifyError::SignatureLength)), an HMAC-SHA256 that matches, compared
-///    in constant time by the crypto backend ([`InvalidSignature`](VerifyError::InvalidSignature)).
+///    in constant time by the crypto backend ([`InvalidSignature`](VerifyError::InvalidSignature));
+///    when no key verifies a token whose `kid` the ring does not know, the error is
+///    [`UnknownKeyId`](VerifyError::UnknownKeyId) instead, naming that `kid` and the ring's
+///    fingerprints, so a secret that differs between services explains itself.
 /// 6. **Claims.** One JSON object under the same rules as the header; `exp` present
 ///    ([`MissingClaim`](VerifyError::MissingClaim)); `exp`, `iat` and `nbf` integer `NumericDate`s
 ///    ([`InvalidNumericDate`](VerifyError::InvalidNumericDate)); registered claims of their
@@ -110,8 +116,12 @@ pub struct Verifier {
 enum Candidates<'k> {
     /// The key its `kid` names.
     One(&'k RingKey),
-    /// Every key in the ring, the current one first.
+    /// Every key in the ring, the current one first: the token has no `kid`.
     All(&'k [RingKey]),
+    /// Every key in the ring, the current one first, for a token whose `kid` (repeated here,
+    /// truncated) names none of them: PyJWT and Node ignore `kid` when given a secret, so a peer
+    /// may label its keys its own way.
+    Foreign(&'k [RingKey], String),
 }
 
 impl Verifier {
@@ -365,7 +375,12 @@ impl Verifier {
             });
         };
         let tag = segments.tag()?;
-        check_signature(&candidates, segments.signing_input.as_bytes(), &tag)?;
+        check_signature(
+            candidates,
+            segments.signing_input.as_bytes(),
+            &tag,
+            &self.keys,
+        )?;
         let heap;
         let payload = if let Some(payload) = inline {
             payload
@@ -505,13 +520,13 @@ impl Verifier {
         let Some(kid) = header::check(&json)?.kid else {
             return Ok(Candidates::All(keys));
         };
-        keys.iter()
+        Ok(keys
+            .iter()
             .find(|key| key.secret.fingerprint().as_str() == kid)
-            .map(Candidates::One)
-            .ok_or_else(|| VerifyError::UnknownKeyId {
-                kid: echo(&kid, ECHOED_VALUE_CHARS),
-                known: self.keys.fingerprints(),
-            })
+            .map_or_else(
+                || Candidates::Foreign(keys, echo(&kid, ECHOED_VALUE_CHARS)),
+                Candidates::One,
+            ))
     }
 
     fn check_claims<C>(&self, claims: &Claims<C>, seconds: Seconds) -> Result<(), VerifyError> {
@@ -631,24 +646,33 @@ fn check_revocation<C>(
     }
 }
 
-/// Checks the tag against the candidate keys in order; each comparison is constant-time.
+/// Checks the tag against the candidate keys in order; each comparison is constant-time. When
+/// none matches, a token with a foreign `kid` is refused as [`VerifyError::UnknownKeyId`] naming
+/// `ring`'s fingerprints, any other as [`VerifyError::InvalidSignature`].
 fn check_signature(
-    candidates: &Candidates<'_>,
+    candidates: Candidates<'_>,
     signing_input: &[u8],
     tag: &[u8; TAG_LEN],
+    ring: &KeyRing,
 ) -> Result<(), VerifyError> {
-    let keys = match candidates {
-        Candidates::One(key) => std::slice::from_ref(*key),
-        Candidates::All(keys) => keys,
+    let (keys, foreign_kid) = match candidates {
+        Candidates::One(key) => (std::slice::from_ref(key), None),
+        Candidates::All(keys) => (keys, None),
+        Candidates::Foreign(keys, kid) => (keys, Some(kid)),
     };
     if keys
         .iter()
         .any(|key| key.secret.hmac_key().verify(signing_input, tag))
     {
-        Ok(())
-    } else {
-        Err(VerifyError::InvalidSignature)
+        return Ok(());
     }
+    Err(match foreign_kid {
+        Some(kid) => VerifyError::UnknownKeyId {
+            kid,
+            known: ring.fingerprints(),
+        },
+        None => VerifyError::InvalidSignature,
+    })
 }
 
 #[cfg(test)]

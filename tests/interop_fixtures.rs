@@ -7,7 +7,9 @@
 use std::collections::BTreeSet;
 use std::ffi::OsString;
 
-use jwt_auth::{AuthConfig, Claims, FixedClock, Issuer, Secret, TokenPart, Verifier, VerifyError};
+use jwt_auth::{
+    AuthConfig, Claims, FixedClock, Issuer, KeyRing, Secret, TokenPart, Verifier, VerifyError,
+};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use time::{Duration, OffsetDateTime};
@@ -211,6 +213,8 @@ fn fixtures_cover_every_peer_and_every_case_the_issue_names() {
             "wrong-secret",
             "hs-other",
             "missing-exp",
+            "own-kid",
+            "own-kid-wrong-secret",
         ] {
             assert!(
                 ids.contains(format!("{lib}/{kind}").as_str()),
@@ -230,6 +234,8 @@ fn fixtures_cover_every_peer_and_every_case_the_issue_names() {
         "alg-none",
         "missing-exp",
         "duplicate-claim",
+        "own-kid",
+        "own-kid-wrong-secret",
     ] {
         assert!(
             ids.contains(format!("jsonwebtoken/{kind}").as_str()),
@@ -301,7 +307,7 @@ fn tokens_the_peers_issue_verify_with_the_claims_the_peers_read() {
         );
         accepted += 1;
     }
-    assert_eq!(accepted, 11);
+    assert_eq!(accepted, 14);
 }
 
 #[test]
@@ -381,7 +387,24 @@ fn tokens_our_policy_rejects_fail_with_the_specific_error() {
         let error = verifier_at(&fixtures, token.now)
             .verify(&token.token)
             .expect_err(&token.id);
-        if str_field(expect, "kind") == "InvalidClaims" {
+        if str_field(expect, "kind") == "UnknownKeyId" {
+            // The issuer's own kid, signed with another secret: the error names the kid and the
+            // fingerprints of the ring (the fixture secret's, as the peer computed it).
+            assert_eq!(token.kind, "own-kid-wrong-secret");
+            let VerifyError::UnknownKeyId { kid, known } = &error else {
+                panic!("{}: {error:?}", token.id);
+            };
+            assert_eq!(kid, str_field(expect, "kid"), "{}", token.id);
+            assert_eq!(kid, "2026-11", "{}", token.id);
+            let known: Vec<String> = known.iter().map(ToString::to_string).collect();
+            assert_eq!(
+                known,
+                std::slice::from_ref(&fixtures.fingerprints.rust),
+                "{}",
+                token.id
+            );
+            assert_eq!(expect["known"], serde_json::json!(known), "{}", token.id);
+        } else if str_field(expect, "kind") == "InvalidClaims" {
             // Node lets `sub` be a number; jwt-auth (like PyJWT) wants a string.
             assert_eq!(token.kind, "numeric-sub");
             assert!(
@@ -395,7 +418,7 @@ fn tokens_our_policy_rejects_fail_with_the_specific_error() {
         }
         rejected += 1;
     }
-    assert_eq!(rejected, 24);
+    assert_eq!(rejected, 27);
 }
 
 #[test]
@@ -436,6 +459,72 @@ fn a_token_signed_with_another_secret_is_an_invalid_signature_that_points_at_fin
         );
         assert_ne!(other.fingerprint(), config(&fixtures).fingerprint());
         // Every peer refuses it too.
+        for lib in PEER_VERIFIERS {
+            assert_ne!(token.peers[lib], "accept", "{lib} on {id}");
+        }
+    }
+}
+
+#[test]
+fn tokens_the_peers_sign_with_their_own_kid_verify_alone_and_as_a_fallback() {
+    let fixtures = fixtures();
+    let shared = Secret::new(&fixtures.secret).unwrap();
+    let other = Secret::new(&fixtures.other_secret).unwrap();
+    // Mid-rotation: this service signs with `other` and keeps the peers' secret as a fallback.
+    let ring = KeyRing::new(other.clone())
+        .with_fallback(shared.clone())
+        .unwrap();
+    for id in ["pyjwt/own-kid", "jose/own-kid", "jsonwebtoken/own-kid"] {
+        let token = case(&fixtures, id);
+        let header = token.token.split('.').next().unwrap();
+        let header: Value = serde_json::from_slice(
+            &base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, header)
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(header["kid"], "2026-11", "{id}");
+        let Expect::Ok(expected) = &token.expect else {
+            panic!("{id} is accepted")
+        };
+        let clock = FixedClock::new(at(token.now));
+        for keys in [KeyRing::new(shared.clone()), ring.clone()] {
+            let claims = Verifier::new(&keys)
+                .with_clock(clock)
+                .verify_as::<Custom>(&token.token)
+                .unwrap_or_else(|e| panic!("{id}: {e}"));
+            assert_eq!(&seconds(&claims), expected, "{id}");
+        }
+        for lib in PEER_VERIFIERS {
+            assert_eq!(token.peers[lib], "accept", "{lib} on {id}");
+        }
+    }
+    // Signed with `other` and labelled the same way: the ring above accepts it (`other` is its
+    // current key); the peers' one-key ring names the label and its key.
+    for id in [
+        "pyjwt/own-kid-wrong-secret",
+        "jose/own-kid-wrong-secret",
+        "jsonwebtoken/own-kid-wrong-secret",
+    ] {
+        let token = case(&fixtures, id);
+        let clock = FixedClock::new(at(token.now));
+        assert_eq!(
+            Verifier::new(&ring)
+                .with_clock(clock)
+                .verify(&token.token)
+                .map(|claims| claims.sub),
+            Ok("1042".to_owned()),
+            "{id}"
+        );
+        assert_eq!(
+            Verifier::new(&shared)
+                .with_clock(clock)
+                .verify(&token.token),
+            Err(VerifyError::UnknownKeyId {
+                kid: "2026-11".to_owned(),
+                known: vec![shared.fingerprint()],
+            }),
+            "{id}"
+        );
         for lib in PEER_VERIFIERS {
             assert_ne!(token.peers[lib], "accept", "{lib} on {id}");
         }

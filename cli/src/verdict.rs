@@ -37,6 +37,12 @@ const INSPECT: &str = "run `jwt-auth token inspect` on it to see what it contain
 const COPY: &str = "check that the whole token was copied (no quotes, spaces, line breaks or \
     truncation)";
 
+/// Whether `kid` has the shape of a key fingerprint, as jwt-auth issuers write it: 16 lowercase
+/// hexadecimal digits.
+fn looks_like_fingerprint(kid: &str) -> bool {
+    kid.len() == 16 && kid.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
 #[allow(clippy::too_many_lines)] // one arm per variant reads better than a split
 pub(crate) fn explain(error: &VerifyError, ctx: &Context<'_>) -> Explanation {
     match error {
@@ -98,6 +104,20 @@ pub(crate) fn explain(error: &VerifyError, ctx: &Context<'_>) -> Explanation {
             format!("the header's `typ` is {typ:?}; only \"JWT\" (or none) is accepted"),
             "this is another kind of token (an ID token or a logout token, say): use an access \
              token",
+        ),
+        // A kid that is no fingerprint is the issuer's own label (PyJWT and Node write what
+        // they are given), and no key here verified the token.
+        VerifyError::UnknownKeyId { kid, .. } if !looks_like_fingerprint(kid) => explanation(
+            "unknown_key",
+            format!(
+                "signed with key {kid:?}, the issuer's own label, and no key of the ring here \
+                 verifies it (its keys: {})",
+                ctx.ring.summary()
+            ),
+            "the issuing service signs with a secret this ring does not hold: run `jwt-auth \
+             secret fingerprint` on its JWT_SECRET and compare, then set the same JWT_SECRET \
+             everywhere and restart, or, during a rotation, list that secret in \
+             JWT_SECRET_FALLBACKS here",
         ),
         VerifyError::UnknownKeyId { kid, .. } => explanation(
             "unknown_key",

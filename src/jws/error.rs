@@ -157,8 +157,12 @@ pub enum VerifyError {
         /// The `typ` the token named (truncated).
         typ: String,
     },
-    /// The header names a key (`kid`) that is not in the verifier's ring: the issuing service
-    /// signs with a secret this one does not have, or the key was dropped after a rotation.
+    /// The header names a key (`kid`) that is not in the verifier's ring, and no key of the ring
+    /// verifies the signature: the issuing service signs with a secret this one does not have,
+    /// or the key was dropped after a rotation. (A token whose unknown `kid` a key of the ring
+    /// does verify is accepted: PyJWT and Node ignore `kid` when given a secret, so peers may
+    /// label their keys their own way. A token without `kid` that no key verifies is
+    /// [`InvalidSignature`](Self::InvalidSignature).)
     #[error(
         "token is signed with key {kid:?}, which this verifier does not have (its keys: {}): \
          the issuing service's JWT_SECRET differs from this one's, or the key was retired",

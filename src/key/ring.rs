@@ -16,9 +16,10 @@ use super::{Fingerprint, Secret};
 ///
 /// The [`Issuer`](crate::Issuer) writes the current key's [`Fingerprint`] as each token's `kid`.
 /// The [`Verifier`](crate::Verifier) checks a token with a known `kid` against that key only,
-/// refuses an unknown `kid` with [`VerifyError::UnknownKeyId`](crate::VerifyError::UnknownKeyId),
-/// and tries a token without `kid` (the Python and Node services write none) against each key,
-/// current first.
+/// and tries a token without `kid` (the Python and Node services write none), or with a `kid` the
+/// ring does not know (a peer's own label), against each key, current first; when none verifies
+/// the latter, it is refused with
+/// [`VerifyError::UnknownKeyId`](crate::VerifyError::UnknownKeyId).
 ///
 /// ```
 /// use jwt_auth::{Issuer, KeyRing, Secret, Verifier};

@@ -85,3 +85,31 @@ pub fn with(extra: &str) -> String {
 pub fn is_json_error(err: &VerifyError, in_part: TokenPart) -> bool {
     matches!(err, VerifyError::Json { part, .. } if *part == in_part)
 }
+
+/// A file under `../shared/` (the data beside the repository, never copied into it), read in
+/// place. Absent, it fails the test when the `CI` variable is set (CI runs with `../shared`
+/// beside its clone, so a missing file there is a broken set-up, not a reason to pass), and
+/// otherwise the test skips with a note on standard error naming the missing path.
+pub fn shared_file(relative: &str) -> Option<String> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(relative);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(e) => {
+            let ci = std::env::var_os("CI");
+            assert!(
+                ci.is_none(),
+                "{} is required when CI is set (CI={}): {e}",
+                path.display(),
+                ci.unwrap_or_default().to_string_lossy()
+            );
+            eprintln!(
+                "SKIPPED: {} is missing ({e}); this test checks nothing without it (under CI it \
+                 fails)",
+                path.display()
+            );
+            None
+        }
+    }
+}

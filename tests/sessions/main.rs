@@ -10,6 +10,4 @@ mod clock;
 mod memory;
 #[cfg(feature = "redis")]
 mod redis;
-#[cfg(feature = "redis")]
-mod redis_server;
 mod scenarios;

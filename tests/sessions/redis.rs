@@ -11,8 +11,8 @@ use jwt_auth::{FixedClock, RedisStore, SessionError, Sessions, Verifier, VerifyE
 use time::Duration;
 
 use crate::common::{T0, secret};
-use crate::redis_server::{self, RedisServer};
 use crate::scenarios::{self, refresh_text, sessions};
+use jwt_auth_test_support::RedisServer;
 
 /// A store on `server`, its mirror synced. Expired revocation entries are dropped by the
 /// scenarios' start time, `T0`.
@@ -31,7 +31,7 @@ macro_rules! scenario {
     ($name:ident) => {
         #[tokio::test]
         async fn $name() {
-            let Some(server) = redis_server::start() else {
+            let Some(server) = RedisServer::start() else {
                 return;
             };
             scenarios::$name(store(&server).await).await;
@@ -50,7 +50,7 @@ scenario!(revoked_family_without_its_entry);
 /// Redis holds hashes, never a token, and every key of a family carries its `{sid}` hash tag.
 #[tokio::test]
 async fn redis_holds_no_token() {
-    let Some(server) = redis_server::start() else {
+    let Some(server) = RedisServer::start() else {
         return;
     };
     let sessions = Sessions::new(secret(), store(&server).await);
@@ -108,7 +108,7 @@ async fn redis_holds_no_token() {
 
 #[tokio::test]
 async fn absolute_and_idle_expiry() {
-    let Some(server) = redis_server::start() else {
+    let Some(server) = RedisServer::start() else {
         return;
     };
     let first = store(&server).await;
@@ -122,7 +122,7 @@ async fn absolute_and_idle_expiry() {
 /// ends up wholly revoked, whichever of them the store saw first.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fifty_simultaneous_refreshes() {
-    let Some(server) = redis_server::start() else {
+    let Some(server) = RedisServer::start() else {
         return;
     };
     let clock = crate::clock::ManualClock::at(T0);
@@ -197,7 +197,7 @@ async fn fifty_simultaneous_refreshes() {
 /// answers again.
 #[tokio::test]
 async fn hung_redis_then_back() {
-    let Some(server) = redis_server::start() else {
+    let Some(server) = RedisServer::start() else {
         return;
     };
     let config = RedisConfig::new(server.url())
@@ -256,7 +256,7 @@ async fn hung_redis_then_back() {
 /// back (with its append-only file), sessions and revocations are all there.
 #[tokio::test]
 async fn killed_redis_then_back() {
-    let Some(mut server) = redis_server::start_persistent("killed") else {
+    let Some(mut server) = RedisServer::start_persistent() else {
         return;
     };
     let config = RedisConfig::new(server.url())
@@ -320,7 +320,7 @@ async fn killed_redis_then_back() {
 /// printed as p50/p99.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn revocations_reach_other_mirrors() {
-    let Some(server) = redis_server::start() else {
+    let Some(server) = RedisServer::start() else {
         return;
     };
     let writer = Sessions::new(secret(), store(&server).await);

@@ -90,16 +90,16 @@ fn key_locating_headers_are_never_followed() {
     let attacker_key = b"attacker-controlled-key-material-0123456789";
     let jwk = format!(r#"{{"kty":"oct","k":"{}"}}"#, b64(attacker_key));
     let kid = r#"{"alg":"HS256","kid":"../../dev/null"}"#;
-    let unknown = Err(VerifyError::UnknownKeyId {
-        kid: "../../dev/null".into(),
-        known: vec![secret().fingerprint()],
-    });
     assert_eq!(
         verifier().verify(&sign_raw(kid, &product_payload(), attacker_key)),
-        unknown
+        Err(VerifyError::UnknownKeyId {
+            kid: "../../dev/null".into(),
+            known: vec![secret().fingerprint()],
+        })
     );
-    // A `kid` only ever names a key of the ring: even our own signature does not help.
-    assert_eq!(verifier().verify(&token_with_header(kid)), unknown);
+    // A `kid` only ever names a key of the ring: one it does not know is a peer's own label,
+    // and the token is checked against the ring's keys as if it had none.
+    assert!(verifier().verify(&token_with_header(kid)).is_ok());
     for extra in [
         r#""jku":"https://attacker.example/jwks.json""#.to_owned(),
         r#""x5u":"https://attacker.example/cert.pem""#.to_owned(),

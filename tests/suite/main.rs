@@ -20,6 +20,7 @@ mod rfc7515;
 mod rotation;
 mod secret;
 mod secret_strength;
+mod shared_data;
 mod signature;
 mod times;
 mod wycheproof;

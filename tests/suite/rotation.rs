@@ -1,6 +1,7 @@
 //! Key rotation without logging anyone out: a ring's current key signs and writes its `kid`, a
-//! known `kid` selects its key only, an unknown one is named, and kid-less tokens (the Python and
-//! Node services write none) are tried against every key, current first.
+//! known `kid` selects its key only, and kid-less tokens (the Python and Node services write none)
+//! and tokens with a `kid` of the issuer's own (a peer's label) are tried against every key,
+//! current first; an unknown `kid` that no key verifies is named.
 
 use crate::common::*;
 use jwt_auth::{
@@ -107,6 +108,71 @@ fn a_known_kid_is_checked_against_that_key_only() {
     let lying = sign_raw(&header, &product_payload(), SECRET.as_bytes());
     let ring = KeyRing::new(new()).with_fallback(old()).unwrap();
     assert_eq!(verify(&ring, &lying), Err(VerifyError::InvalidSignature));
+}
+
+/// What PyJWT and Node sign when their issuer labels its key: `headers={"kid": "2026-11"}`.
+const FOREIGN_HEADER: &str = r#"{"alg":"HS256","typ":"JWT","kid":"2026-11"}"#;
+
+#[test]
+fn a_foreign_kid_is_tried_against_each_key() {
+    let ring = KeyRing::new(new()).with_fallback(old()).unwrap();
+    let by_current = sign_raw(FOREIGN_HEADER, &product_payload(), OTHER_SECRET.as_bytes());
+    let by_fallback = sign_raw(FOREIGN_HEADER, &product_payload(), SECRET.as_bytes());
+    assert_eq!(verify(&ring, &by_current), Ok("42".into()));
+    assert_eq!(verify(&ring, &by_fallback), Ok("42".into()));
+    // A one-key ring, as `Verifier::new(&secret)` makes.
+    assert_eq!(verify(old(), &by_fallback), Ok("42".into()));
+    // Not a string either: still only a label.
+    let numeric = sign_raw(
+        r#"{"alg":"HS256","kid":202611}"#,
+        &product_payload(),
+        SECRET.as_bytes(),
+    );
+    assert_eq!(verify(&ring, &numeric), Ok("42".into()));
+}
+
+#[test]
+fn a_foreign_kid_no_key_verifies_is_an_unknown_key_naming_the_ring() {
+    let ring = KeyRing::new(new()).with_fallback(old()).unwrap();
+    let stranger = sign_raw(
+        FOREIGN_HEADER,
+        &product_payload(),
+        b"a-third-secret-that-no-ring-holds-0123456789",
+    );
+    assert_eq!(
+        verify(&ring, &stranger),
+        Err(VerifyError::UnknownKeyId {
+            kid: "2026-11".into(),
+            known: vec![new().fingerprint(), old().fingerprint()],
+        })
+    );
+    // Altered after signing by a ring key: no key verifies it either.
+    let signed = sign_raw(FOREIGN_HEADER, &product_payload(), SECRET.as_bytes());
+    let (signing_input, _) = signed.rsplit_once('.').unwrap();
+    let forged = format!("{signing_input}.{}", b64([0_u8; 32]));
+    assert_eq!(
+        verify(&ring, &forged),
+        Err(VerifyError::UnknownKeyId {
+            kid: "2026-11".into(),
+            known: vec![new().fingerprint(), old().fingerprint()],
+        })
+    );
+}
+
+#[test]
+fn a_known_kid_signed_by_another_ring_key_is_not_retried() {
+    // Names the old key (a fallback) but is signed with the new, current one.
+    let header = format!(
+        r#"{{"alg":"HS256","typ":"JWT","kid":"{}"}}"#,
+        old().fingerprint()
+    );
+    let lying = sign_raw(&header, &product_payload(), OTHER_SECRET.as_bytes());
+    for ring in [
+        KeyRing::new(new()).with_fallback(old()).unwrap(),
+        KeyRing::new(old()).with_fallback(new()).unwrap(),
+    ] {
+        assert_eq!(verify(&ring, &lying), Err(VerifyError::InvalidSignature));
+    }
 }
 
 #[test]

@@ -3,11 +3,11 @@
 //! removed); the published list from `../shared` read in place; and freshly generated random
 //! secrets in every common format, which must all pass.
 
-use std::path::PathBuf;
-
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use jwt_auth::{ExposeSecret, Secret, SecretProblem, dangerous};
+
+use crate::common::shared_file;
 
 fn problems(secret: impl AsRef<[u8]>) -> Vec<SecretProblem> {
     Secret::new(secret)
@@ -19,27 +19,6 @@ fn problems(secret: impl AsRef<[u8]>) -> Vec<SecretProblem> {
 /// A secret past the strength check, to pin a digest of test data with its stable fingerprint.
 fn unchecked_secret(bytes: &[u8]) -> Secret {
     dangerous::insecure_secret(bytes).expect("non-empty").0
-}
-
-/// A file under `../shared/`, read in place. Absent (a clone without `../shared`) the test says
-/// so and skips; under CI (`CI=true`) an absent file fails.
-fn shared_file(relative: &str) -> Option<String> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared")
-        .join(relative);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Some(text),
-        Err(e) => {
-            assert_ne!(
-                std::env::var("CI").as_deref(),
-                Ok("true"),
-                "{} is required under CI: {e}",
-                path.display()
-            );
-            eprintln!("skipping: {} is absent ({e})", path.display());
-            None
-        }
-    }
 }
 
 /// 32 or more random bytes from the crate's own generator (each `Secret::generate` is 32 bytes

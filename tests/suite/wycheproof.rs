@@ -1,7 +1,7 @@
 //! Known-answer vectors from Wycheproof (C2SP/wycheproof, Apache-2.0; the files, their licence and
 //! their source are in `../shared/data/wycheproof/`), read in place: every HMAC-SHA256 case
 //! through the crate's backend, and every HS256 case of the JWS file through [`Verifier`].
-//! Where the files are absent the tests say so and skip; under CI (`CI=true`) they fail.
+//! Where the files are absent the tests say so and skip; when `CI` is set they fail.
 //!
 //! # Divergences from Wycheproof's verdicts
 //!
@@ -19,21 +19,22 @@
 //! backend's HMAC over its signing input as sent (`JWS_MAC_MATCHES`); and the token with its
 //! header replaced by one naming the verifier's key (`JWS_WITH_OUR_KID`, below).
 //! - Every token names Wycheproof's own key in `kid` (`kid-aes-sign`, `hs256-key`, RFC 7520's
-//!   `018c0ae5-…`). The verifier refuses a `kid` its key ring does not hold
-//!   ([`VerifyError::UnknownKeyId`]) before it computes any HMAC, so as published the valid
-//!   tokens are refused, and only segment, header and `alg` rules are reached. To reach the
-//!   signature and payload rules, the third run replaces the header with
+//!   `018c0ae5-…`), which is not a key of the verifier's ring: as PyJWT and Node do, the
+//!   verifier then tries the token against each key of its ring (here the one), so as published
+//!   every rule is reached, and a token no key verifies is refused as
+//!   [`VerifyError::UnknownKeyId`] where one without `kid` would be `InvalidSignature`. The third
+//!   run takes the path of a `kid` the ring knows: it replaces the header with
 //!   `{"alg":"HS256","kid":"<fingerprint>"}` and, where the published signature matched,
 //!   re-signs with jsonwebtoken's HMAC (an implementation independent of the backend), keeping
 //!   the payload segment byte for byte; where it did not, the published signature segment is kept.
 //! - The 8 valid tokens whose payload is not a JWT claims set (`foo`, `Test`, RFC 7520's prose):
-//!   Wycheproof checks a JWS library, this crate verifies JWTs. With our `kid` each is refused
-//!   with [`VerifyError::Json`] on the payload, which the verifier reaches only after the
-//!   signature matched.
+//!   Wycheproof checks a JWS library, this crate verifies JWTs. Each is refused with
+//!   [`VerifyError::Json`] on the payload, which the verifier reaches only after the signature
+//!   matched.
 //! - tcId 372 and 373, "valid" tokens with a `?` inserted into the header or the payload, which
 //!   a decoder that skips invalid characters ignores (their MAC is over the token without it):
-//!   non-canonical base64url is refused ([`VerifyError::Base64`], on the header as published,
-//!   on the payload with our `kid`), and the MAC of the bytes as sent does not match.
+//!   non-canonical base64url is refused ([`VerifyError::Base64`], on the header or the payload),
+//!   and the MAC of the bytes as sent does not match.
 //! - tcId 367 and 370 ("invalidBase64Padding", "invalid") are byte for byte the token of tcId 357
 //!   ("valid") in this copy of the file: the verifier gives all three the same verdict. The test
 //!   asserts the three are identical, so a corrected file is noticed.
@@ -46,35 +47,19 @@
 //! [`VerifyError::Base64`]: jwt_auth::VerifyError::Base64
 //! [`hmac_sha256_verify`]: jwt_auth::__private::hmac_sha256_verify
 
-use std::path::PathBuf;
-
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jwt_auth::__private::{hmac_sha256, hmac_sha256_verify};
 use jwt_auth::{Secret, Verifier, VerifyError, dangerous};
 
-use crate::common::{b64, sign_segments};
+use crate::common::{b64, shared_file, sign_segments};
 use serde_json::Value;
 
-/// A Wycheproof file, read in place. Absent (a clone without `../shared`) the test says so and
-/// skips; under CI (`CI=true`) an absent file fails.
+/// A Wycheproof file, read in place (see [`shared_file`]: absent, the test skips loudly, or fails
+/// when `CI` is set).
 fn vectors(file: &str) -> Option<Value> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/wycheproof")
-        .join(file);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Some(serde_json::from_str(&text).expect("Wycheproof files are JSON")),
-        Err(e) => {
-            assert_ne!(
-                std::env::var("CI").as_deref(),
-                Ok("true"),
-                "{} is required under CI: {e}",
-                path.display()
-            );
-            eprintln!("skipping: {} is absent ({e})", path.display());
-            None
-        }
-    }
+    shared_file(&format!("data/wycheproof/{file}"))
+        .map(|text| serde_json::from_str(&text).expect("Wycheproof files are JSON"))
 }
 
 /// A secret from raw key bytes however weak, and whether the strength check refused it. The
@@ -159,9 +144,9 @@ fn outcome(result: &Result<jwt_auth::Claims, VerifyError>) -> String {
 
 /// The verifier's verdict on every HS256 case as published, by tcId, with Wycheproof's.
 const JWS_AS_PUBLISHED: &[(u64, &str, &str)] = &[
-    (1, "valid", "UnknownKeyId"),
+    (1, "valid", "Json(payload)"),
     (2, "invalid", "UnknownKeyId"),
-    (3, "invalid", "UnknownKeyId"),
+    (3, "invalid", "SignatureLength"),
     (4, "invalid", "SegmentCount"),
     (5, "invalid", "UnknownKeyId"),
     (6, "invalid", "UnknownKeyId"),
@@ -176,29 +161,29 @@ const JWS_AS_PUBLISHED: &[(u64, &str, &str)] = &[
     (15, "invalid", "SegmentCount"),
     (16, "invalid", "UnsupportedAlgorithm"),
     (17, "invalid", "SegmentCount"),
-    (348, "valid", "UnknownKeyId"),
-    (352, "valid", "UnknownKeyId"),
-    (357, "valid", "UnknownKeyId"),
-    (358, "valid", "UnknownKeyId"),
-    (359, "valid", "UnknownKeyId"),
-    (360, "invalid", "UnknownKeyId"),
-    (361, "invalid", "UnknownKeyId"),
-    (362, "invalid", "UnknownKeyId"),
-    (363, "invalid", "UnknownKeyId"),
-    (364, "invalid", "UnknownKeyId"),
+    (348, "valid", "Json(payload)"),
+    (352, "valid", "Json(payload)"),
+    (357, "valid", "Json(payload)"),
+    (358, "valid", "Json(payload)"),
+    (359, "valid", "Json(payload)"),
+    (360, "invalid", "Base64(signature)"),
+    (361, "invalid", "Base64(signature)"),
+    (362, "invalid", "Base64(signature)"),
+    (363, "invalid", "Base64(signature)"),
+    (364, "invalid", "Base64(signature)"),
     (365, "invalid", "Base64(header)"),
     (366, "invalid", "Base64(header)"),
-    (367, "invalid", "UnknownKeyId"),
-    (368, "invalid", "UnknownKeyId"),
-    (369, "invalid", "UnknownKeyId"),
-    (370, "invalid", "UnknownKeyId"),
-    (371, "invalid", "UnknownKeyId"),
+    (367, "invalid", "Json(payload)"),
+    (368, "invalid", "Base64(payload)"),
+    (369, "invalid", "Base64(payload)"),
+    (370, "invalid", "Json(payload)"),
+    (371, "invalid", "Base64(payload)"),
     (372, "valid", "Base64(header)"),
-    (373, "valid", "UnknownKeyId"),
-    (374, "invalid", "UnknownKeyId"),
-    (375, "invalid", "UnknownKeyId"),
-    (376, "valid", "UnknownKeyId"),
-    (377, "valid", "UnknownKeyId"),
+    (373, "valid", "Base64(payload)"),
+    (374, "invalid", "Base64(payload)"),
+    (375, "invalid", "Base64(payload)"),
+    (376, "valid", "Json(payload)"),
+    (377, "valid", "Json(payload)"),
 ];
 
 /// The cases whose signature segment decodes to the backend's HMAC of their signing input as

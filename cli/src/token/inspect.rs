@@ -182,7 +182,8 @@ fn key(header: &Map<String, Value>, ring: Option<&Result<Ring, String>>) -> Key 
                 format!("kid {kid} names {}", found.role())
             }
             None => format!(
-                "kid {kid} is not in the key ring here ({}): `token verify` refuses it",
+                "kid {kid} is not in the key ring here ({}): `token verify` tries each key, the \
+                 current one first, and refuses the token when none verifies it",
                 ring.summary()
             ),
         },
@@ -192,7 +193,10 @@ fn key(header: &Map<String, Value>, ring: Option<&Result<Ring, String>>) -> Key 
                 .map_or_else(|| "no kid".to_owned(), |kid| format!("kid {kid}"));
             format!("{kid}; not compared with JWT_SECRET: {reason}")
         }
-        (other, _) => format!("kid {other} is not a string: `token verify` refuses it"),
+        (other, _) => format!(
+            "kid {other} is not a string, so names no key: `token verify` tries each key, the \
+             current one first"
+        ),
     };
     Key { kid, member, text }
 }

@@ -413,7 +413,7 @@ fn token_inspect_names_the_key_its_kid_names_without_verifying() {
     let out = run(&["token", "inspect", &token(&stranger)], &env, None);
     assert!(out.stdout.contains(&format!(
         "\nkey: kid {} is not in the key ring here ({} (current), {} (fallback)): `token verify` \
-         refuses it\n",
+         tries each key, the current one first, and refuses the token when none verifies it\n",
         stranger.fingerprint(),
         current.fingerprint(),
         old.fingerprint()

@@ -1,72 +1,19 @@
 //! `jwt-auth session logout-everywhere`, against a real `redis-server` the test starts on a free
-//! loopback port (skipped with a message when it is not installed, except under `CI=true`).
+//! loopback port (skipped with a message when it is not installed, except when `CI` is set).
 
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
 use jwt_auth::store::{RedisConfig, RevocationStatus, RevocationView as _, RevokedBy};
 use jwt_auth::{RedisStore, Sessions, Verifier, VerifyError};
 
+use jwt_auth_test_support::RedisServer;
+
 use crate::{run, strong};
-
-/// A `redis-server` for one test, killed when dropped.
-struct Redis {
-    child: Child,
-    port: u16,
-}
-
-impl Redis {
-    fn start() -> Option<Self> {
-        if Command::new("redis-server")
-            .arg("--version")
-            .stdout(Stdio::null())
-            .status()
-            .is_err()
-        {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "redis-server is not installed (CI runs .ci/redis.sh to install it)"
-            );
-            eprintln!("skipped: redis-server is not installed (apt-get install redis-server)");
-            return None;
-        }
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new("redis-server")
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-            .args(["--save", "", "--appendonly", "no"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("redis-server starts");
-        let redis = Self { child, port };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "redis-server did not start");
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        Some(redis)
-    }
-
-    fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}/", self.port)
-    }
-}
-
-impl Drop for Redis {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 #[test]
 fn logout_everywhere_revokes_the_subjects_sessions_through_redis() {
-    let Some(redis) = Redis::start() else {
+    let Some(redis) = RedisServer::start() else {
         return;
     };
     let (secret, hex) = strong();

@@ -177,6 +177,35 @@ fn a_token_from_a_different_secret_says_compare_fingerprints() {
 }
 
 #[test]
+fn a_peers_own_kid_that_no_key_verifies_is_named_as_a_label() {
+    let (secret, hex) = strong();
+    let foreign = with_header(r#"{"alg":"HS256","typ":"JWT","kid":"2026-11"}"#);
+    let out = run(
+        &["token", "verify", &foreign],
+        &[("JWT_SECRET", &hex)],
+        None,
+    );
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.starts_with(&format!(
+            "rejected: signed with key \"2026-11\", the issuer's own label, and no key of the ring \
+             here verifies it (its keys: {} (current))\nnext step: the issuing service signs with \
+             a secret this ring does not hold: run `jwt-auth secret fingerprint` on its JWT_SECRET",
+            secret.fingerprint()
+        )),
+        "{}",
+        out.stderr
+    );
+    let out = run(
+        &["--json", "token", "verify", &foreign],
+        &[("JWT_SECRET", &hex)],
+        None,
+    );
+    assert_eq!(out.json()["reason"], "unknown_key");
+    assert_eq!(out.json()["kid"], "2026-11");
+}
+
+#[test]
 fn a_wrong_algorithm_is_named() {
     let (_, hex) = strong();
     let env = [("JWT_SECRET", hex.as_str())];

@@ -283,8 +283,9 @@ impl Settings {
         })
     }
 
-    /// Logs what an operator needs to know at start-up: the secret's fingerprint (never the
-    /// secret), and loudly, whether it was generated.
+    /// Logs what an operator needs to know at start-up: the fingerprint of every key (never a
+    /// secret), the signing key's and each fallback's, and loudly, whether the secret was
+    /// generated.
     pub fn log_startup(&self) {
         let fingerprint = self.auth.fingerprint();
         match self.secret_source {
@@ -298,6 +299,15 @@ impl Settings {
                  will not survive a restart and no other service can verify them; set \
                  {SECRET_VAR} (e.g. to the output of `openssl rand -hex 32`) to share one"
             ),
+        }
+        // Each fallback verifies tokens (a rotation in progress): an operator comparing
+        // fingerprints across services needs them all, not only the signing key's.
+        for (index, fallback) in self.auth.keys().fallbacks().enumerate() {
+            tracing::info!(
+                fingerprint = %fallback.fingerprint(),
+                "JWT secret fallback: {SECRET_FALLBACKS_VAR} entry {} (verifies, never signs)",
+                index + 1
+            );
         }
         // The URL itself is not logged: it may carry a password.
         if self.redis_url.is_some() {

@@ -858,6 +858,11 @@ macro_rules! process_tests {
         }
 
         #[::core::prelude::v1::test]
+        fn every_keys_fingerprint_is_logged_at_start_up() {
+            $crate::process::every_keys_fingerprint_is_logged_at_start_up($binary);
+        }
+
+        #[::core::prelude::v1::test]
         fn serves_over_real_http() {
             $crate::process::serves_over_real_http($binary);
         }
@@ -895,4 +900,3 @@ macro_rules! process_tests {
 }
 
 pub mod process;
-pub mod redis_server;

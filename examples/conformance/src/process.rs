@@ -9,7 +9,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use http::{Response, StatusCode};
-use jwt_auth::{ConfigError, Secret};
+use jwt_auth::{ConfigError, ExposeSecret, Secret};
+use jwt_auth_test_support::RedisServer;
 
 use example_common::{DEMO_EMAIL, DEMO_PASSWORD};
 
@@ -258,6 +259,52 @@ pub fn unset_secret_is_generated_and_announced(binary: &str) {
         fingerprint.bytes().all(|b| b.is_ascii_hexdigit()),
         "{output}"
     );
+}
+
+/// With `JWT_SECRET_FALLBACKS`, the start-up log names every key's fingerprint, the signing key's
+/// and each fallback's, with its role, and never a secret.
+pub fn every_keys_fingerprint_is_logged_at_start_up(binary: &str) {
+    let keys: Vec<(Secret, String)> = (0..3)
+        .map(|_| {
+            let (secret, shareable) = Secret::generate();
+            (secret, shareable.expose_secret().to_owned())
+        })
+        .collect();
+    let fallbacks = format!("{},{}", keys[1].1, keys[2].1);
+    let mut service = Service::start(
+        binary,
+        &[
+            ("JWT_SECRET", &keys[0].1),
+            ("JWT_SECRET_FALLBACKS", &fallbacks),
+        ],
+    );
+    service.wait_until_healthy();
+    let output = service.stop();
+    let line_with = |needle: &str| {
+        output
+            .lines()
+            .find(|line| line.contains(needle))
+            .unwrap_or_else(|| panic!("no line with {needle:?} in:\n{output}"))
+    };
+    let current = line_with("JWT secret read from JWT_SECRET");
+    assert!(
+        current.ends_with(&format!("fingerprint={}", keys[0].0.fingerprint())),
+        "{current}"
+    );
+    for (entry, (fallback, _)) in keys[1..].iter().enumerate() {
+        let line = line_with(&format!(
+            "JWT secret fallback: JWT_SECRET_FALLBACKS entry {} (verifies, never signs)",
+            entry + 1
+        ));
+        assert!(
+            line.ends_with(&format!("fingerprint={}", fallback.fingerprint())),
+            "{line}"
+        );
+    }
+    assert_eq!(output.matches("fingerprint=").count(), 3, "{output}");
+    for (_, shareable) in &keys {
+        assert!(!output.contains(shareable.as_str()), "a secret in the log");
+    }
 }
 
 /// Login and `/me` over real HTTP, then the logs: the fingerprint is there, the secret, the
@@ -560,7 +607,7 @@ pub fn redis_outage_is_503(binary: &str) {
 /// never 401. Once Redis is back the service carries on: the session refreshes with the refresh
 /// token it held, and the logout made before the outage still holds.
 pub fn redis_killed_and_restarted(binary: &str) {
-    let Some(mut redis) = crate::redis_server::RedisServer::start_persistent() else {
+    let Some(mut redis) = RedisServer::start_persistent() else {
         return;
     };
     let kit = TestKit::new();
@@ -659,7 +706,7 @@ pub fn two_processes_share_sessions(binary: &str) {
     /// Far above the 100 ms target: only a revocation that never arrives fails.
     const PROPAGATION_TIMEOUT: Duration = Duration::from_secs(10);
 
-    let Some(redis) = crate::redis_server::RedisServer::start() else {
+    let Some(redis) = RedisServer::start() else {
         return;
     };
     let kit = TestKit::new();

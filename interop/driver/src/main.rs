@@ -188,6 +188,10 @@ fn error_json(error: &VerifyError) -> Value {
         }
         VerifyError::CriticalHeader => json!({ "kind": "CriticalHeader" }),
         VerifyError::UnexpectedType { typ } => json!({ "kind": "UnexpectedType", "typ": typ }),
+        VerifyError::UnknownKeyId { kid, known } => {
+            let known: Vec<String> = known.iter().map(ToString::to_string).collect();
+            json!({ "kind": "UnknownKeyId", "kid": kid, "known": known })
+        }
         VerifyError::InvalidSignature => json!({ "kind": "InvalidSignature" }),
         VerifyError::MissingClaim { claim } => json!({ "kind": "MissingClaim", "claim": claim }),
         VerifyError::InvalidNumericDate { claim } => {
