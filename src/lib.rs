@@ -88,7 +88,8 @@ pub use claims::{Audience, Claims};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use config::{AuthConfig, EXPIRES_MIN_VAR, LEEWAY_SECS_VAR, SECRET_FALLBACKS_VAR, SECRET_VAR};
 pub use error::{
-    ConfigError, IssueError, KeyRingError, SecretProblem, TokenPart, VerifyError, WeakSecret,
+    AlphabetKind, ConfigError, Encoding, IssueError, KeyKind, KeyRingError, PatternKind,
+    RepetitionKind, SecretProblem, StructuredKind, TokenPart, VerifyError, WeakSecret,
 };
 pub use http::{AuthError, Authorization, BearerError, bearer_token};
 #[cfg(feature = "actix-web")]
