@@ -63,10 +63,14 @@ fn log2(n: usize) -> f64 {
     as_f64(n).log2()
 }
 
-/// Whether `word` (lower case) is on the `passwords` crate's list of common passwords, which
-/// holds the common English words, names and keyboard strings people use as passwords.
+/// Whether `word` (lower case) is an English stop word (NLTK's list, from `stop-words`: the short
+/// words sentences are made of, `is`, `a`, `your`), or on the `passwords` crate's list of common
+/// passwords, which holds the common English words, names and keyboard strings people use as
+/// passwords but not every stop word.
 pub(super) fn is_common(word: &str) -> bool {
-    passwords::analyzer::is_common_password(word)
+    // With only the `nltk` feature on, "en" is NLTK's list; `lookup` cannot panic.
+    stop_words::lookup("en").is_some_and(|stop| stop.contains(&word))
+        || passwords::analyzer::is_common_password(word)
 }
 
 /// The kind of pattern that explains the most, and the estimate in whole bits, when patterns
