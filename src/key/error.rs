@@ -56,6 +56,7 @@ pub(crate) const GENERATE_ADVICE: &str = "Generate a strong one with `openssl ra
 ///
 /// ```
 /// use jwt_auth::{Secret, SecretProblem};
+/// use jwt_auth::strength::PatternKind;
 ///
 /// let weak = Secret::new("").unwrap_err();
 /// assert_eq!(weak.problems, [SecretProblem::Empty]);
@@ -64,7 +65,7 @@ pub(crate) const GENERATE_ADVICE: &str = "Generate a strong one with `openssl ra
 /// let weak = Secret::new("ThisIsMySuperSecretJwtSigningKeyForProductionUse2024").unwrap_err();
 /// assert!(matches!(
 ///     weak.problems[..],
-///     [SecretProblem::Pattern { kind: "dictionary words", .. }]
+///     [SecretProblem::Pattern { kind: PatternKind::Words, .. }]
 /// ));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -106,32 +107,22 @@ pub enum SecretProblem {
         /// The minimum.
         required_bits: u32,
         /// The alphabet it was judged to be drawn from.
-        alphabet: &'static str,
+        alphabet: AlphabetKind,
         /// How many characters that alphabet has.
         alphabet_size: u16,
     },
-    /// Made of patterns an attacker tries first (zxcvbn's dictionaries, keyboard walks,
-    /// sequences, repeats), so that it carries far less than its alphabet suggests.
+    /// Made of patterns an attacker tries first (common words and passwords, keyboard walks,
+    /// sequences, repeats, dates), so that it carries far less than its alphabet suggests.
     ///
-    /// This is the one rule whose verdict can differ between two calls on the same secret.
-    /// zxcvbn 3.1 splits text into words by a search whose order follows its hash maps, each
-    /// seeded at random when it is made; on a few texts made of words, two calls settle on
-    /// different splits, and so on estimates some bits apart (the upstream algorithm's known
-    /// order dependence: <https://github.com/dropbox/zxcvbn/pull/158>). A secret whose
-    /// estimate is close to the requirement can then pass once and fail the next time (in
-    /// another process, or the same one).
-    /// Random secrets are far from it: `openssl rand -base64 32` and [`Secret::generate`] pass
-    /// every time.
-    ///
-    /// [`Secret::generate`]: crate::Secret::generate
+    /// Like every rule, a pure function of the secret's bytes: the same secret gets the same
+    /// estimate on every call, in every process.
     #[error(
         "it is made of predictable patterns (mostly {kind}): about {estimated_bits} bits by \
-         zxcvbn's pattern estimate; at least {required_bits} are needed"
+         the pattern estimate; at least {required_bits} are needed"
     )]
     Pattern {
-        /// The kind of pattern that accounts for most of it: `"dictionary words"`,
-        /// `"keyboard walk"`, `"sequence"` or `"repetition"`.
-        kind: &'static str,
+        /// The kind of pattern that accounts for most of it.
+        kind: PatternKind,
         /// The estimate.
         estimated_bits: u32,
         /// The minimum.
@@ -141,30 +132,158 @@ pub enum SecretProblem {
     #[error("it is repetitive ({pattern})")]
     Repetitive {
         /// What repeats.
-        pattern: &'static str,
+        pattern: RepetitionKind,
     },
     /// A PEM block or an OpenSSH key: HS256 wants a random shared string, not a key file.
     #[error("it looks like a {kind}, not an HMAC secret")]
     LooksLikeKey {
         /// What it looks like.
-        kind: &'static str,
+        kind: KeyKind,
     },
     /// A token, identifier or document pasted where the secret belongs.
     #[error("it looks like a {kind}, not an HMAC secret")]
     Structured {
-        /// What it looks like, such as `"JWT"`, `"JWE"`, `"UUID"`, `"JSON document"`, `"URL"`,
-        /// `"Authorization header value"` or `"bcrypt password hash"`.
-        kind: &'static str,
+        /// What it looks like.
+        kind: StructuredKind,
     },
     /// Hex or base64 whose decoded bytes are printable text: the coat adds no entropy, so the
     /// text is judged, and these are its problems.
     #[error("it is {encoding}-encoded text, and that text is weak: {}", join_problems(.problems))]
     EncodedText {
-        /// `"hex"`, `"base64"` or `"base64url"`.
-        encoding: &'static str,
+        /// The coat.
+        encoding: Encoding,
         /// What is wrong with the decoded text.
         problems: Vec<SecretProblem>,
     },
+}
+
+/// The kind of pattern a [`SecretProblem::Pattern`] found most of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+#[non_exhaustive]
+pub enum PatternKind {
+    /// Common words, names and passwords, in any case, run together or l33t-spelled.
+    #[error("dictionary words")]
+    Words,
+    /// Neighbouring keys of a QWERTY keyboard (`qwerty`, `1qaz2wsx`).
+    #[error("keyboard walk")]
+    KeyboardWalk,
+    /// Letters or digits in order (`abcdef`, `98765`).
+    #[error("sequence")]
+    Sequence,
+    /// A short part repeated back to back (`abcabc`, `xxxx`).
+    #[error("repetition")]
+    Repeat,
+    /// Years and dates (`2024`, `19991231`).
+    #[error("dates")]
+    Date,
+}
+
+/// What repeats in a [`SecretProblem::Repetitive`] secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+#[non_exhaustive]
+pub enum RepetitionKind {
+    /// One character, all along.
+    #[error("one character repeated")]
+    OneCharacter,
+    /// A short pattern, repeated to the end.
+    #[error("a short pattern repeated")]
+    ShortPattern,
+    /// One character, for at least half of it.
+    #[error("mostly one character repeated")]
+    MostlyOneCharacter,
+    /// A part repeated with changes, such as a counter.
+    #[error("a part repeated with small changes, such as a counter")]
+    WithSmallChanges,
+}
+
+/// What a [`SecretProblem::LooksLikeKey`] secret looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyKind {
+    /// `-----BEGIN OPENSSH PRIVATE KEY-----`.
+    #[error("OpenSSH private key")]
+    OpenSshPrivateKey,
+    /// Any other `-----BEGIN ` block.
+    #[error("PEM-encoded key or certificate")]
+    Pem,
+    /// `ssh-ed25519 AAAA…` and the like.
+    #[error("OpenSSH public key")]
+    OpenSshPublicKey,
+    /// The base64 body of a PEM block, without its armour.
+    #[error("base64 DER key (a PEM body without its BEGIN/END lines)")]
+    Base64Der,
+}
+
+/// What a [`SecretProblem::Structured`] secret looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+#[non_exhaustive]
+pub enum StructuredKind {
+    /// A compact JWS: a token, not the key it was signed with.
+    #[error("JWT")]
+    Jwt,
+    /// A compact JWE.
+    #[error("JWE")]
+    Jwe,
+    /// `Bearer …` or `Basic …`.
+    #[error("Authorization header value")]
+    AuthorizationHeader,
+    /// A UUID.
+    #[error("UUID")]
+    Uuid,
+    /// A JSON object, such as a JWK.
+    #[error("JSON document")]
+    JsonDocument,
+    /// `scheme://…`.
+    #[error("URL")]
+    Url,
+    /// A bcrypt password hash.
+    #[error("bcrypt password hash")]
+    BcryptHash,
+    /// Jasypt's `ENC(...)`.
+    #[error("encrypted configuration value (Jasypt `ENC(...)`)")]
+    JasyptEncrypted,
+    /// Django's `django-insecure-` development key.
+    #[error("Django development key (`django-insecure-`)")]
+    DjangoInsecure,
+}
+
+/// The coat of a [`SecretProblem::EncodedText`] secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+#[non_exhaustive]
+pub enum Encoding {
+    /// Hexadecimal, either case.
+    #[error("hex")]
+    Hex,
+    /// Base64 with `+` and `/`.
+    #[error("base64")]
+    Base64,
+    /// Base64 with `-` and `_`.
+    #[error("base64url")]
+    Base64Url,
+}
+
+/// The alphabet a [`SecretProblem::LowEntropy`] secret was judged to be drawn from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+#[non_exhaustive]
+pub enum AlphabetKind {
+    /// `0`–`9`.
+    #[error("decimal")]
+    Decimal,
+    /// `0`–`9`, `a`–`f` (either case).
+    #[error("hexadecimal")]
+    Hexadecimal,
+    /// Letters and digits.
+    #[error("alphanumeric")]
+    Alphanumeric,
+    /// Letters, digits and base64's symbols.
+    #[error("base64")]
+    Base64,
+    /// Text with other punctuation or non-ASCII characters.
+    #[error("printable")]
+    Printable,
+    /// Arbitrary bytes.
+    #[error("byte")]
+    Byte,
 }
 
 fn join_problems(problems: &[SecretProblem]) -> String {

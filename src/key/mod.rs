@@ -5,7 +5,7 @@ mod error;
 mod fingerprint;
 pub(crate) mod ring;
 mod secret;
-pub(crate) mod strength;
+pub mod strength;
 
 pub use error::{ConfigError, KeyRingError, SecretProblem, WeakSecret};
 pub use fingerprint::Fingerprint;

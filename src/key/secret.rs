@@ -58,8 +58,9 @@ impl Secret {
     /// assert!(Secret::new("your-256-bit-secret").is_err());
     /// ```
     ///
-    /// Every rule gives the same verdict on every call but one: the zxcvbn pattern estimate
-    /// ([`SecretProblem::Pattern`]) can differ between two calls for a secret made of words.
+    /// Every rule, the pattern estimate ([`SecretProblem::Pattern`]) included, is a pure function
+    /// of the bytes: the same secret gets the same verdict and the same problems on every call,
+    /// thread and process.
     ///
     /// # Errors
     /// [`WeakSecret`] listing every rule it fails.

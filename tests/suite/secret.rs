@@ -2,6 +2,7 @@
 //! bytes never leak through formatting.
 
 use crate::common::{OTHER_SECRET, SECRET};
+use jwt_auth::strength::{AlphabetKind, KeyKind, PatternKind, RepetitionKind};
 use jwt_auth::{ExposeSecret, Secret, SecretProblem, WeakSecret, dangerous};
 use proptest::prelude::*;
 
@@ -12,7 +13,7 @@ fn problems(secret: &str) -> Vec<SecretProblem> {
         .unwrap_or_default()
 }
 
-const DER_KEY: &str = "base64 DER key (a PEM body without its BEGIN/END lines)";
+const DER_KEY: KeyKind = KeyKind::Base64Der;
 
 fn is_published(problems: &[SecretProblem]) -> bool {
     problems
@@ -53,7 +54,7 @@ fn the_products_old_default_fails_every_rule_it_breaks() {
             SecretProblem::LowEntropy {
                 estimated_bits: 96,
                 required_bits: 240,
-                alphabet: "base64",
+                alphabet: AlphabetKind::Base64,
                 alphabet_size: 28
             },
         ]
@@ -88,7 +89,7 @@ fn a_hex_string_carries_four_bits_a_character() {
         vec![SecretProblem::LowEntropy {
             estimated_bits: 128,
             required_bits: 240,
-            alphabet: "hexadecimal",
+            alphabet: AlphabetKind::Hexadecimal,
             alphabet_size: 16
         }]
     );
@@ -99,13 +100,13 @@ fn repetition_is_refused() {
     assert_eq!(
         problems(&"a".repeat(40))[0],
         SecretProblem::Repetitive {
-            pattern: "one character repeated"
+            pattern: RepetitionKind::OneCharacter
         }
     );
     let dominated = format!("{}Zq9#kW2!", "x".repeat(90));
     for (secret, pattern) in [
-        ("k8#Qz!".repeat(8), "a short pattern repeated"),
-        (dominated, "mostly one character repeated"),
+        ("k8#Qz!".repeat(8), RepetitionKind::ShortPattern),
+        (dominated, RepetitionKind::MostlyOneCharacter),
     ] {
         assert_eq!(
             problems(&secret),
@@ -140,7 +141,7 @@ fn sentences_are_judged_by_their_words() {
             problems(sentence).iter().any(|p| matches!(
                 p,
                 SecretProblem::Pattern {
-                    kind: "dictionary words",
+                    kind: PatternKind::Words,
                     ..
                 }
             )),
@@ -165,15 +166,15 @@ fn keys_pasted_by_mistake_are_recognised() {
     for (secret, kind) in [
         (
             "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIC3bQ2r0mJ8u0dkQ2Y0b9Z1sN6F5o7YtWq8Vb8kXyZxA\n-----END PRIVATE KEY-----\n",
-            "PEM-encoded key or certificate",
+            KeyKind::Pem,
         ),
         (
             "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9u\n",
-            "OpenSSH private key",
+            KeyKind::OpenSshPrivateKey,
         ),
         (
             "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFFrWABpN2QX/MQHhRTymPO0xBiFTsxOX1s/FKjlCFBq test",
-            "OpenSSH public key",
+            KeyKind::OpenSshPublicKey,
         ),
         // Public keys' PEM bodies without their armour (`openssl pkey -pubout`): RSA 2048, P-256,
         // Ed25519. As an HS256 secret, anyone holding the public key could forge tokens.
