@@ -7,9 +7,13 @@
 mod common;
 
 mod clock;
+#[cfg(feature = "redis")]
+mod cluster;
 mod memory;
 #[cfg(feature = "redis")]
 mod redis;
+#[cfg(feature = "redis")]
+mod redis_cluster;
 #[cfg(feature = "redis")]
 mod redis_server;
 mod scenarios;
