@@ -48,6 +48,20 @@ fn installed() -> bool {
             .is_ok_and(|status| status.success())
     };
     if runs("redis-server") && runs("redis-cli") {
+        // Sharded pub/sub (`SPUBLISH`, `SSUBSCRIBE`), which the store uses on a cluster, is 7.0.
+        let version = Command::new("redis-server")
+            .arg("--version")
+            .output()
+            .expect("redis-server runs");
+        let version = String::from_utf8_lossy(&version.stdout).into_owned();
+        let major = version
+            .split_whitespace()
+            .find_map(|word| word.strip_prefix("v="))
+            .and_then(|v| v.split('.').next()?.parse::<u32>().ok());
+        assert!(
+            major.is_some_and(|major| major >= 7),
+            "a Redis Cluster store needs Redis 7.0 or later: {version}"
+        );
         return true;
     }
     assert!(

@@ -32,7 +32,10 @@ use crate::store::{
 ///   ([`SessionStore::acknowledge`]).
 /// - Revocation entries: the sorted set `{<prefix>:revocations}` (score: when the entry may be
 ///   dropped) and a sequence number beside it, written by one script that also publishes the
-///   entry on the channel `<prefix>:revocations`.
+///   entry on the channel `<prefix>:revocations`. On a Redis Cluster
+///   ([`RedisConfig::cluster`]), 16 such shards, `{<prefix>:revocations:<n>}`, each with its
+///   sequence number and its sharded channel (`SPUBLISH`) in its one slot; an entry lives in the
+///   shard of its subject, `sid` or `jti`.
 /// - Every command has a timeout ([`RedisConfig::DEFAULT_COMMAND_TIMEOUT`]); a down, hung or confused Redis
 ///   gives a [`StoreError`], never a panic and never a verdict on a token.
 ///
@@ -51,6 +54,14 @@ use crate::store::{
 /// let store = RedisStore::new(RedisConfig::new("redis://127.0.0.1:1/"))?;
 /// let view = store.revocations();
 /// assert!(matches!(view.status("42", None, None, Some(0)), RevocationStatus::Unavailable { .. }));
+///
+/// // The same on a Redis Cluster, from its seed nodes.
+/// let seeds = ["redis://127.0.0.1:1/", "redis://127.0.0.1:2/"];
+/// let cluster = RedisStore::new(RedisConfig::cluster(seeds))?;
+/// assert!(matches!(
+///     cluster.revocations().status("42", None, None, Some(0)),
+///     RevocationStatus::Unavailable { .. }
+/// ));
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
