@@ -27,7 +27,7 @@ const HEARTBEAT: StdDuration = StdDuration::from_millis(500);
 /// (RESP3 pushes).
 pub(super) enum Feed {
     Single(Client),
-    Cluster(ClusterClient),
+    Cluster(Box<ClusterClient>),
 }
 
 /// Stops the mirror's task when the last handle on the store or on its mirror is dropped.

@@ -6,7 +6,7 @@ use std::time::Duration as StdDuration;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::cluster::{ClusterClient, ClusterClientBuilder, ClusterConfig};
 use redis::{Client, ProtocolVersion, RedisError, Value};
-use secrecy::{ExposeSecret as _, SecretString};
+use secrecy::{ExposeSecret, SecretString};
 
 use super::config::{RedisConfig, Target, to_std};
 use super::connection::Connection;
@@ -154,7 +154,7 @@ fn cluster_client(
             reason: "no Redis Cluster seed node".to_owned(),
         });
     }
-    ClusterClientBuilder::new(seeds.iter().map(|seed| seed.expose_secret()))
+    ClusterClientBuilder::new(seeds.iter().map(ExposeSecret::expose_secret))
         .use_protocol(protocol)
         // A moved slot or a failed-over master is retried quickly; a master that is down fails
         // the command within its timeout.
@@ -207,7 +207,7 @@ impl RedisStore {
                 );
                 (
                     Connection::Cluster(connection),
-                    Feed::Cluster(feed),
+                    Feed::Cluster(Box::new(feed)),
                     Keys::cluster(&config.prefix),
                 )
             }
