@@ -2,7 +2,9 @@
 //! services' conformance harness, the CLI's tests). Not published.
 //!
 //! [`RedisServer`] starts a real `redis-server` for one test, on a free loopback port, and stops
-//! it when dropped.
+//! it when dropped; [`cluster`] starts a real three-master Redis Cluster the same way.
+
+pub mod cluster;
 
 use std::ffi::OsString;
 use std::net::{TcpListener, TcpStream};

@@ -7,6 +7,8 @@
 mod common;
 
 mod clock;
+#[cfg(feature = "redis")]
+mod cluster;
 mod memory;
 #[cfg(feature = "redis")]
 mod redis;

@@ -153,24 +153,37 @@ pub struct Backend {
 
 impl Backend {
     /// The backend for `settings`, with `accounts`: sessions in Redis when
-    /// [`Settings::redis_url`] is set (call it inside a Tokio runtime then), else in memory.
+    /// [`Settings::redis_url`] is set, in a Redis Cluster when [`Settings::redis_cluster_urls`]
+    /// is not empty (call it inside a Tokio runtime then), else in memory.
     ///
     /// # Errors
-    /// [`StartupError::Redis`] when the URL is not a Redis URL, or this build has no Redis
-    /// support.
+    /// [`StartupError::Redis`] when a URL is not a Redis URL, both are set, or this build has no
+    /// Redis support.
     pub fn new(settings: &Settings, accounts: AccountStore) -> Result<Self, StartupError> {
         let keys = settings.auth.keys();
         let verifier = settings.auth.verifier().clone();
-        let (sessions, verifier) = match settings.redis_url.as_deref() {
+        let redis_var = match (&settings.redis_url, settings.redis_cluster_urls.is_empty()) {
+            (None, true) => None,
+            (Some(_), true) => Some(crate::sessions::REDIS_URL_VAR),
+            (None, false) => Some(crate::sessions::REDIS_CLUSTER_URLS_VAR),
+            (Some(_), false) => return Err(StartupError::Redis(crate::config::both_redis_vars())),
+        };
+        let (sessions, verifier) = match redis_var {
             None => SessionBackend::memory(keys, verifier, settings.access_ttl),
             #[cfg(feature = "redis")]
-            Some(url) => SessionBackend::redis(keys, verifier, url, settings.access_ttl)
-                .map_err(|err| StartupError::Redis(err.to_string()))?,
+            Some(var) => {
+                let config = match &settings.redis_url {
+                    Some(url) => jwt_auth::store::RedisConfig::new(url.as_str()),
+                    None => jwt_auth::store::RedisConfig::cluster(&settings.redis_cluster_urls),
+                };
+                SessionBackend::redis(keys, verifier, config, settings.access_ttl)
+                    .map_err(|err| StartupError::Redis(format!("{var}: {err}")))?
+            }
             #[cfg(not(feature = "redis"))]
-            Some(_) => {
-                return Err(StartupError::Redis(
-                    "this build has no Redis support (feature `redis`)".to_owned(),
-                ));
+            Some(var) => {
+                return Err(StartupError::Redis(format!(
+                    "{var}: this build has no Redis support (feature `redis`)"
+                )));
             }
         };
         Ok(Self {

@@ -9,6 +9,7 @@
 //! | `CORS_ALLOWED_ORIGINS` | comma-separated origins, e.g. `https://app.example.com` | none |
 //! | `LOGIN_ATTEMPTS_PER_MINUTE` | `POST /login` requests allowed per client address | `5` |
 //! | `REDIS_URL` | where the sessions live (`redis://host:port/db`), shared by every instance | unset: in this process |
+//! | `REDIS_CLUSTER_URLS` | instead of `REDIS_URL`, a Redis Cluster: comma-separated seed nodes (`redis://host:port/`), one reachable is enough | unset |
 //! | `REQUEST_TIMEOUT_SECS` | how long a client may take to send a request's headers, and then to have it answered (body included), before it gets a 408 or the connection is closed | `10` |
 
 use std::ffi::OsString;
@@ -78,6 +79,9 @@ pub struct Settings {
     pub request_timeout: Duration,
     /// `REDIS_URL`: the Redis the sessions live in, or `None` for this process's memory.
     pub redis_url: Option<String>,
+    /// `REDIS_CLUSTER_URLS`: the seed nodes of the Redis Cluster the sessions live in, instead
+    /// of `REDIS_URL`; empty for none.
+    pub redis_cluster_urls: Vec<String>,
     /// The lifetime of the access tokens a session's login and refreshes answer (default
     /// `jwt_auth::session::DEFAULT_ACCESS_TTL`, 15 minutes).
     pub access_ttl: time::Duration,
@@ -106,8 +110,9 @@ pub enum StartupError {
         /// The variable.
         var: &'static str,
     },
-    /// `REDIS_URL` is not a Redis URL, or this build has no Redis support (the message never
-    /// quotes the URL, which may carry a password).
+    /// `REDIS_URL` or `REDIS_CLUSTER_URLS` is not a Redis URL, both are set, or this build has
+    /// no Redis support (the message names the variable, and never quotes a URL, which may
+    /// carry a password).
     Redis(String),
     /// The sessions' access tokens would live longer than the verifier accepts
     /// (`JWT_EXPIRES_MIN` plus `JWT_LEEWAY_SECS`), so every one of them would be refused.
@@ -136,7 +141,7 @@ impl fmt::Display for StartupError {
                 "{var} is set but {SECRET_VAR} is not: set {SECRET_VAR} to the secret the other \
                  services share (generate one with `openssl rand -hex 32`), or unset {var}"
             ),
-            Self::Redis(reason) => write!(f, "REDIS_URL: {reason}"),
+            Self::Redis(reason) => f.write_str(reason),
             Self::AccessTtlTooLong { ttl, max } => write!(
                 f,
                 "{ACCESS_TTL_VAR} is {} seconds ({} when unset), longer than {EXPIRES_MIN_VAR} and \
@@ -182,6 +187,7 @@ impl Settings {
             login_attempts_per_minute: DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             redis_url: None,
+            redis_cluster_urls: Vec::new(),
             access_ttl: DEFAULT_ACCESS_TTL,
         }
     }
@@ -269,6 +275,22 @@ impl Settings {
                 max: longest,
             });
         }
+        // Empty counts as unset, as a blank line in an env file gives.
+        let redis_url =
+            text(&lookup, crate::sessions::REDIS_URL_VAR)?.filter(|url| !url.trim().is_empty());
+        let redis_cluster_urls: Vec<String> =
+            text(&lookup, crate::sessions::REDIS_CLUSTER_URLS_VAR)?
+                .map(|urls| {
+                    urls.split(',')
+                        .map(str::trim)
+                        .filter(|url| !url.is_empty())
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default();
+        if redis_url.is_some() && !redis_cluster_urls.is_empty() {
+            return Err(StartupError::Redis(both_redis_vars()));
+        }
         Ok(Self {
             port,
             auth,
@@ -276,9 +298,8 @@ impl Settings {
             cors_allowed_origins,
             login_attempts_per_minute,
             request_timeout: Duration::from_secs(request_timeout),
-            // Empty counts as unset, as a blank line in an env file gives.
-            redis_url: text(&lookup, crate::sessions::REDIS_URL_VAR)?
-                .filter(|url| !url.trim().is_empty()),
+            redis_url,
+            redis_cluster_urls,
             access_ttl,
         })
     }
@@ -312,6 +333,12 @@ impl Settings {
         // The URL itself is not logged: it may carry a password.
         if self.redis_url.is_some() {
             tracing::info!("sessions: in Redis ({})", crate::sessions::REDIS_URL_VAR);
+        } else if !self.redis_cluster_urls.is_empty() {
+            tracing::info!(
+                seeds = self.redis_cluster_urls.len(),
+                "sessions: in a Redis Cluster ({})",
+                crate::sessions::REDIS_CLUSTER_URLS_VAR
+            );
         } else {
             tracing::info!(
                 "sessions: in this process's memory ({} is not set)",
@@ -324,6 +351,17 @@ impl Settings {
             tracing::info!(origins = ?self.cors_allowed_origins, "CORS: allowed origins");
         }
     }
+}
+
+/// Why both Redis variables at once is refused.
+pub(crate) fn both_redis_vars() -> String {
+    format!(
+        "{} and {} are both set: set {} for one Redis, or {} for a Redis Cluster",
+        crate::sessions::REDIS_URL_VAR,
+        crate::sessions::REDIS_CLUSTER_URLS_VAR,
+        crate::sessions::REDIS_URL_VAR,
+        crate::sessions::REDIS_CLUSTER_URLS_VAR
+    )
 }
 
 fn text(
@@ -407,6 +445,38 @@ mod tests {
         assert_eq!(settings.login_attempts_per_minute.get(), 5);
         assert_eq!(settings.request_timeout, DEFAULT_REQUEST_TIMEOUT);
         assert_eq!(settings.access_ttl, time::Duration::minutes(15));
+    }
+
+    #[test]
+    fn redis_cluster_urls_are_comma_separated_seeds() {
+        let read = settings(&[(
+            "REDIS_CLUSTER_URLS",
+            "redis://10.0.0.1:7000/, redis://10.0.0.2:7000/,,",
+        )])
+        .unwrap();
+        assert_eq!(
+            read.redis_cluster_urls,
+            ["redis://10.0.0.1:7000/", "redis://10.0.0.2:7000/"]
+        );
+        assert_eq!(read.redis_url, None);
+        assert!(
+            settings(&[("REDIS_CLUSTER_URLS", " ")])
+                .unwrap()
+                .redis_cluster_urls
+                .is_empty()
+        );
+        let err = settings(&[
+            ("REDIS_URL", "redis://:hunter2hunter2@10.0.0.1:6379/"),
+            ("REDIS_CLUSTER_URLS", "redis://10.0.0.1:7000/"),
+        ])
+        .unwrap_err();
+        assert!(matches!(err, StartupError::Redis(_)));
+        let message = err.to_string();
+        assert!(
+            message.contains("REDIS_URL and REDIS_CLUSTER_URLS are both set"),
+            "{message}"
+        );
+        assert!(!message.contains("hunter2"));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //!   `jwt_auth::AuthConfig`, or a generated secret when it is unset);
 //! - [`AccountStore`]: the users, with Argon2id password hashes;
 //! - [`LoginLimiter`]: the `POST /login` rate limit;
-//! - [`sessions`]: the session routes, on `MemoryStore` or (`REDIS_URL`) `RedisStore`;
+//! - [`sessions`]: the session routes, on `MemoryStore` or (`REDIS_URL`, `REDIS_CLUSTER_URLS`) `RedisStore`;
 //! - [`api`]: payloads, the login flow, error responses, and rejection logging;
 //! - [`telemetry`]: the `tracing` subscriber.
 //!
@@ -25,7 +25,7 @@ pub use accounts::{AccountStore, DEMO_EMAIL, DEMO_PASSWORD, DEMO_USER_ID};
 pub use api::{Backend, LoginError, LoginRequest, log_rejection};
 pub use config::{SecretSource, Settings, StartupError};
 pub use limiter::{LoginLimiter, RetryAfter};
-pub use sessions::{REDIS_URL_VAR, RefreshRequest, SessionBackend};
+pub use sessions::{REDIS_CLUSTER_URLS_VAR, REDIS_URL_VAR, RefreshRequest, SessionBackend};
 
 /// Everything before serving: installs the `tracing` subscriber ([`telemetry::init`]), reads and
 /// logs the [`Settings`], and builds the [`Backend`] with the demo account.

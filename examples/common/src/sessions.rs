@@ -1,5 +1,6 @@
 //! The session routes' logic, framework-free: `POST /refresh`, `POST /logout` and
-//! `POST /logout-everywhere`, on `MemoryStore` or, when `REDIS_URL` is set, `RedisStore`.
+//! `POST /logout-everywhere`, on `MemoryStore` or, when `REDIS_URL` (one Redis) or
+//! `REDIS_CLUSTER_URLS` (a Redis Cluster) is set, `RedisStore`.
 
 use std::fmt;
 
@@ -15,6 +16,9 @@ use time::Duration;
 
 /// The variable naming the Redis the sessions live in; unset, they live in this process.
 pub const REDIS_URL_VAR: &str = "REDIS_URL";
+/// The variable listing the seed nodes of the Redis Cluster the sessions live in,
+/// comma-separated, instead of [`REDIS_URL_VAR`].
+pub const REDIS_CLUSTER_URLS_VAR: &str = "REDIS_CLUSTER_URLS";
 
 /// `POST /refresh` and `POST /logout` body.
 #[derive(Deserialize)]
@@ -53,20 +57,20 @@ impl SessionBackend {
         )
     }
 
-    /// Sessions in the Redis at `url`, answering access tokens that live `access_ttl`, and
-    /// `verifier` extended with the store's revocation mirror. Needs a Tokio runtime (the
-    /// mirror's task); connects lazily.
+    /// Sessions in the Redis (or Redis Cluster) of `config`, answering access tokens that live
+    /// `access_ttl`, and `verifier` extended with the store's revocation mirror. Needs a Tokio
+    /// runtime (the mirror's task); connects lazily.
     ///
     /// # Errors
-    /// When `url` is not a Redis URL.
+    /// When a URL is not a Redis URL, or a cluster has no seed.
     #[cfg(feature = "redis")]
     pub fn redis(
         keys: &KeyRing,
         verifier: Verifier,
-        url: &str,
+        config: RedisConfig,
         access_ttl: Duration,
     ) -> Result<(Self, Verifier), StoreError> {
-        let store = RedisStore::new(RedisConfig::new(url))?;
+        let store = RedisStore::new(config)?;
         let revocations = store.revocations();
         let sessions = configure(Sessions::new(keys, store), &verifier, access_ttl);
         Ok((Self::Redis(sessions), verifier.with_revocation(revocations)))

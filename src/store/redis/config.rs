@@ -32,13 +32,20 @@ use crate::clock::{Clock, SystemClock};
 #[derive(Clone)]
 pub struct RedisConfig {
     pub(super) clock: Arc<dyn Clock>,
-    /// May hold a password (`redis://:password@host/`): never shown by `Debug`.
-    pub(super) url: SecretString,
+    pub(super) target: Target,
     pub(super) prefix: String,
     // Never negative (the setters clamp), so `to_std` is exact.
     pub(super) command_timeout: Duration,
     pub(super) staleness_bound: Duration,
     pub(super) resync_interval: Duration,
+}
+
+/// One Redis, or the seed nodes of a Redis Cluster. Each URL may hold a password
+/// (`redis://:password@host/`): never shown by `Debug`.
+#[derive(Clone)]
+pub(super) enum Target {
+    Single(SecretString),
+    Cluster(Vec<SecretString>),
 }
 
 /// `duration` as Tokio and redis-rs take it: a negative one counts as zero.
@@ -48,8 +55,11 @@ pub(super) fn to_std(duration: Duration) -> StdDuration {
 
 impl fmt::Debug for RedisConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RedisConfig")
-            .field("prefix", &self.prefix)
+        let mut f = f.debug_struct("RedisConfig");
+        if let Target::Cluster(seeds) = &self.target {
+            f.field("cluster_seeds", &seeds.len());
+        }
+        f.field("prefix", &self.prefix)
             // As `std` prints them (`250ms`); `time` prints its fields.
             .field("command_timeout", &to_std(self.command_timeout))
             .field("staleness_bound", &to_std(self.staleness_bound))
@@ -78,12 +88,60 @@ impl RedisConfig {
     pub fn new(url: impl Into<String>) -> Self {
         Self {
             clock: Arc::new(SystemClock),
-            url: SecretString::from(url.into()),
+            target: Target::Single(SecretString::from(url.into())),
             prefix: "jwt-auth".to_owned(),
             command_timeout: Self::DEFAULT_COMMAND_TIMEOUT,
             staleness_bound: Self::DEFAULT_STALENESS_BOUND,
             resync_interval: Self::DEFAULT_RESYNC_INTERVAL,
         }
+    }
+
+    /// A Redis Cluster, found through `seeds` (`redis://host:port/` each, as
+    /// `REDIS_CLUSTER_URLS` holds them, comma-separated; blanks around each are ignored; one
+    /// reachable seed is enough, the others are found from it), with the defaults of
+    /// [`new`](Self::new).
+    ///
+    /// The store runs the same scripts on the cluster, each on keys of one slot: a family's keys
+    /// carry its `{sid}` hash tag, so families spread over every master. The revocation entries
+    /// spread over 16 shards, each in one slot, a sixteenth of the slot space apart (so on every
+    /// master of a cluster of up to 16), and reach each instance's mirror by sharded pub/sub
+    /// (`SSUBSCRIBE`, Redis 7.0 or later). A master that is down makes only the operations on its
+    /// slots fail with a [`StoreError`](crate::store::StoreError) (503), and the mirror answers
+    /// [`RevocationStatus::Unavailable`](crate::store::RevocationStatus::Unavailable) (503)
+    /// only for the tokens whose subject, family or `jti` falls in its shards, once they are
+    /// staler than the bound.
+    ///
+    /// ```
+    /// use jwt_auth::store::RedisConfig;
+    ///
+    /// let urls = "redis://10.0.0.1:7000/, redis://10.0.0.2:7000/, redis://10.0.0.3:7000/";
+    /// let config = RedisConfig::cluster(urls.split(',')).with_prefix("shop");
+    /// assert!(config.is_cluster());
+    /// assert!(!RedisConfig::new("redis://10.0.0.1:6379/").is_cluster());
+    /// ```
+    pub fn cluster<I>(seeds: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        Self {
+            target: Target::Cluster(
+                seeds
+                    .into_iter()
+                    .map(Into::into)
+                    .filter_map(|seed| {
+                        let seed = seed.trim();
+                        (!seed.is_empty()).then(|| SecretString::from(seed))
+                    })
+                    .collect(),
+            ),
+            ..Self::new(String::new())
+        }
+    }
+
+    /// Whether the store runs on a Redis Cluster ([`cluster`](Self::cluster)).
+    pub fn is_cluster(&self) -> bool {
+        matches!(self.target, Target::Cluster(_))
     }
 
     /// Sets the prefix of every key and of the channel (default `jwt-auth`).

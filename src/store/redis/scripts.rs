@@ -75,22 +75,24 @@ impl Scripts {
         invocation
     }
 
-    /// `lua/revoke.lua`: records and publishes `revocation`, dropping the entries expired at
-    /// `now`.
+    /// `lua/revoke.lua`: records and publishes `revocation` in its shard, dropping the shard's
+    /// entries expired at `now`.
     pub(super) fn revoke(
         &self,
         keys: &Keys,
         revocation: &Revocation,
         now: OffsetDateTime,
     ) -> ScriptInvocation<'_> {
+        let shard = &keys.shards[keys.shard_for(revocation)];
         let mut invocation = self.revoke.prepare_invoke();
         invocation
-            .key(&*keys.revocations)
-            .key(&*keys.sequence)
+            .key(&shard.entries)
+            .key(&shard.sequence)
             .arg(member(revocation))
             .arg(unix_ms(revocation.kept_until()))
             .arg(unix_ms(now))
-            .arg(&*keys.channel);
+            .arg(&shard.channel)
+            .arg(if keys.sharded { "SPUBLISH" } else { "PUBLISH" });
         invocation
     }
 

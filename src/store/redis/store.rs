@@ -4,12 +4,14 @@ use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use redis::{Client, RedisError, Value};
-use secrecy::ExposeSecret as _;
+use redis::cluster::{ClusterClient, ClusterClientBuilder, ClusterConfig};
+use redis::{Client, ProtocolVersion, RedisError, Value};
+use secrecy::{ExposeSecret, SecretString};
 
-use super::config::{RedisConfig, to_std};
+use super::config::{RedisConfig, Target, to_std};
+use super::connection::Connection;
 use super::layout::{Keys, from_ms};
-use super::mirror::RevocationMirror;
+use super::mirror::{Feed, RevocationMirror};
 use super::scripts::Scripts;
 use crate::clock::Clock;
 use crate::store::StoreError;
@@ -30,7 +32,10 @@ use crate::store::{
 ///   ([`SessionStore::acknowledge`]).
 /// - Revocation entries: the sorted set `{<prefix>:revocations}` (score: when the entry may be
 ///   dropped) and a sequence number beside it, written by one script that also publishes the
-///   entry on the channel `<prefix>:revocations`.
+///   entry on the channel `<prefix>:revocations`. On a Redis Cluster
+///   ([`RedisConfig::cluster`]), 16 such shards, `{<prefix>:revocations:<n>}`, each with its
+///   sequence number and its sharded channel (`SPUBLISH`) in its one slot; an entry lives in the
+///   shard of its subject, `sid` or `jti`.
 /// - Every command has a timeout ([`RedisConfig::DEFAULT_COMMAND_TIMEOUT`]); a down, hung or confused Redis
 ///   gives a [`StoreError`], never a panic and never a verdict on a token.
 ///
@@ -49,11 +54,19 @@ use crate::store::{
 /// let store = RedisStore::new(RedisConfig::new("redis://127.0.0.1:1/"))?;
 /// let view = store.revocations();
 /// assert!(matches!(view.status("42", None, None, Some(0)), RevocationStatus::Unavailable { .. }));
+///
+/// // The same on a Redis Cluster, from its seed nodes.
+/// let seeds = ["redis://127.0.0.1:1/", "redis://127.0.0.1:2/"];
+/// let cluster = RedisStore::new(RedisConfig::cluster(seeds))?;
+/// assert!(matches!(
+///     cluster.revocations().status("42", None, None, Some(0)),
+///     RevocationStatus::Unavailable { .. }
+/// ));
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
 pub struct RedisStore {
-    manager: ConnectionManager,
+    manager: Connection,
     keys: Keys,
     timeout: StdDuration,
     mirror: RevocationMirror,
@@ -131,28 +144,76 @@ fn family_from(sid: &str, fields: &[Value]) -> Option<Family> {
     Some(family)
 }
 
+/// A client of the cluster at `seeds`; connects when first used.
+fn cluster_client(
+    seeds: &[SecretString],
+    protocol: ProtocolVersion,
+) -> Result<ClusterClient, StoreError> {
+    if seeds.is_empty() {
+        return Err(StoreError::Unavailable {
+            reason: "no Redis Cluster seed node".to_owned(),
+        });
+    }
+    ClusterClientBuilder::new(seeds.iter().map(ExposeSecret::expose_secret))
+        .use_protocol(protocol)
+        // A moved slot or a failed-over master is retried quickly; a master that is down fails
+        // the command within its timeout.
+        .retries(3)
+        .min_retry_wait(10)
+        .max_retry_wait(100)
+        .build()
+        .map_err(|e| StoreError::Unavailable {
+            reason: format!("invalid Redis Cluster URL ({:?})", e.kind()),
+        })
+}
+
 impl RedisStore {
-    /// A store on the Redis of `config`, and its mirror's background task (which needs a Tokio
-    /// runtime). Connects lazily.
+    /// A store on the Redis (or the Redis Cluster, [`RedisConfig::cluster`]) of `config`, and its
+    /// mirror's background task (which needs a Tokio runtime). Connects lazily.
     ///
     /// # Errors
-    /// [`StoreError::Unavailable`] when the URL is not a Redis URL.
+    /// [`StoreError::Unavailable`] when a URL is not a Redis URL, or a cluster has no seed.
     pub fn new(config: RedisConfig) -> Result<Self, StoreError> {
         let timeout = to_std(config.command_timeout);
-        let client =
-            Client::open(config.url.expose_secret()).map_err(|e| StoreError::Unavailable {
-                reason: format!("invalid Redis URL ({:?})", e.kind()),
-            })?;
-        let manager_config = ConnectionManagerConfig::new()
-            .set_response_timeout(Some(timeout))
-            .set_connection_timeout(Some(timeout))
-            .set_number_of_retries(1)
-            .set_max_delay(StdDuration::from_millis(500));
-        let manager = ConnectionManager::new_lazy_with_config(client.clone(), manager_config)
-            .map_err(|e| store_error(&e, timeout))?;
-        let keys = Keys::new(&config.prefix);
+        let (manager, feed, keys) = match &config.target {
+            Target::Single(url) => {
+                let client =
+                    Client::open(url.expose_secret()).map_err(|e| StoreError::Unavailable {
+                        reason: format!("invalid Redis URL ({:?})", e.kind()),
+                    })?;
+                let manager_config = ConnectionManagerConfig::new()
+                    .set_response_timeout(Some(timeout))
+                    .set_connection_timeout(Some(timeout))
+                    .set_number_of_retries(1)
+                    .set_max_delay(StdDuration::from_millis(500));
+                let manager =
+                    ConnectionManager::new_lazy_with_config(client.clone(), manager_config)
+                        .map_err(|e| store_error(&e, timeout))?;
+                (
+                    Connection::Single(manager),
+                    Feed::Single(client),
+                    Keys::new(&config.prefix),
+                )
+            }
+            Target::Cluster(seeds) => {
+                let commands = cluster_client(seeds, ProtocolVersion::RESP2)?;
+                // Pub/sub messages reach a cluster connection only as RESP3 pushes; the commands
+                // keep RESP2's answers, which the scripts' replies are read as.
+                let feed = cluster_client(seeds, ProtocolVersion::RESP3)?;
+                let connection = commands.get_pending_async_connection_with_config(
+                    ClusterConfig::new()
+                        .set_connection_timeout(timeout)
+                        .set_response_timeout(timeout),
+                );
+                (
+                    Connection::Cluster(connection),
+                    Feed::Cluster(Box::new(feed)),
+                    Keys::cluster(&config.prefix),
+                )
+            }
+        };
         let mirror = RevocationMirror::spawn(
-            client,
+            feed,
             manager.clone(),
             keys.clone(),
             timeout,
