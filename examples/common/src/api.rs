@@ -159,12 +159,10 @@ impl Backend {
     /// [`StartupError::Redis`] when the URL is not a Redis URL, or this build has no Redis
     /// support.
     pub fn new(settings: &Settings, accounts: AccountStore) -> Result<Self, StartupError> {
-        let keys = settings.auth.keys();
-        let verifier = settings.auth.verifier().clone();
         let (sessions, verifier) = match settings.redis_url.as_deref() {
-            None => SessionBackend::memory(keys, verifier, settings.access_ttl),
+            None => SessionBackend::memory(&settings.auth, settings.access_ttl),
             #[cfg(feature = "redis")]
-            Some(url) => SessionBackend::redis(keys, verifier, url, settings.access_ttl)
+            Some(url) => SessionBackend::redis(&settings.auth, url, settings.access_ttl)
                 .map_err(|err| StartupError::Redis(err.to_string()))?,
             #[cfg(not(feature = "redis"))]
             Some(_) => {

@@ -9,7 +9,7 @@ use jwt_auth::RedisStore;
 use jwt_auth::session::SessionEvent;
 use jwt_auth::store::SessionStore;
 use jwt_auth::store::{RedisConfig, StoreError};
-use jwt_auth::{KeyRing, MemoryStore, SessionError, Sessions, TokenPair, Verifier};
+use jwt_auth::{AuthConfig, MemoryStore, SessionError, Sessions, TokenPair, Verifier};
 use serde::Deserialize;
 use time::Duration;
 
@@ -43,14 +43,10 @@ pub enum SessionBackend {
 impl SessionBackend {
     /// Sessions in memory, answering access tokens that live `access_ttl`, and `verifier`
     /// extended with their revocation view.
-    pub fn memory(keys: &KeyRing, verifier: Verifier, access_ttl: Duration) -> (Self, Verifier) {
-        let store = MemoryStore::new();
-        let revocations = store.revocations();
-        let sessions = configure(Sessions::new(keys, store), &verifier, access_ttl);
-        (
-            Self::Memory(sessions),
-            verifier.with_revocation(revocations),
-        )
+    pub fn memory(config: &AuthConfig, access_ttl: Duration) -> (Self, Verifier) {
+        let sessions = configure(Sessions::from_config(config, MemoryStore::new()), access_ttl);
+        let verifier = sessions.verifier().clone();
+        (Self::Memory(sessions), verifier)
     }
 
     /// Sessions in the Redis at `url`, answering access tokens that live `access_ttl`, and
@@ -61,15 +57,14 @@ impl SessionBackend {
     /// When `url` is not a Redis URL.
     #[cfg(feature = "redis")]
     pub fn redis(
-        keys: &KeyRing,
-        verifier: Verifier,
+        config: &AuthConfig,
         url: &str,
         access_ttl: Duration,
     ) -> Result<(Self, Verifier), StoreError> {
         let store = RedisStore::new(RedisConfig::new(url))?;
-        let revocations = store.revocations();
-        let sessions = configure(Sessions::new(keys, store), &verifier, access_ttl);
-        Ok((Self::Redis(sessions), verifier.with_revocation(revocations)))
+        let sessions = configure(Sessions::from_config(config, store), access_ttl);
+        let verifier = sessions.verifier().clone();
+        Ok((Self::Redis(sessions), verifier))
     }
 
     /// For Redis, waits up to `timeout` until the revocation mirror has loaded every entry: a
@@ -163,14 +158,9 @@ impl SessionBackend {
 /// Access tokens that live `access_ttl`, and revocation entries kept for `verifier`'s leeway past
 /// them (`JWT_LEEWAY_SECS`): a shorter retention would let a revoked token back in until the
 /// leeway ran out.
-fn configure<S: SessionStore>(
-    sessions: Sessions<S>,
-    verifier: &Verifier,
-    access_ttl: Duration,
-) -> Sessions<S> {
+fn configure<S: SessionStore>(sessions: Sessions<S>, access_ttl: Duration) -> Sessions<S> {
     sessions
         .with_access_ttl(access_ttl)
-        .with_leeway(verifier.leeway())
         .with_event_handler(|event| match event {
             SessionEvent::Reused { sub, sid } => {
                 tracing::warn!(%sub, %sid, "refresh token reused: session revoked");
@@ -243,9 +233,8 @@ mod tests {
     #[test]
     fn revocations_outlive_tokens_by_the_verifiers_leeway() {
         let (secret, _) = Secret::generate();
-        let verifier = Verifier::new(&secret).with_leeway(Duration::minutes(5));
-        let (backend, _) =
-            SessionBackend::memory(&KeyRing::new(secret), verifier, Duration::minutes(15));
+        let config = AuthConfig::new(&secret).with_leeway(Duration::minutes(5));
+        let (backend, _) = SessionBackend::memory(&config, Duration::minutes(15));
         let SessionBackend::Memory(sessions) = &backend else {
             panic!("asked for memory");
         };
