@@ -18,4 +18,6 @@ mod actix_web;
 #[cfg(feature = "axum")]
 mod axum;
 #[cfg(feature = "tower")]
+mod grpc;
+#[cfg(feature = "tower")]
 mod tower;
