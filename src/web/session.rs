@@ -231,8 +231,7 @@ mod tests {
             b"application/vnd.api+json",
         ] {
             let parsed =
-                RefreshRequest::parse([content_type], br#"{"refresh_token":"abc","x":1}"#)
-                    .unwrap();
+                RefreshRequest::parse([content_type], br#"{"refresh_token":"abc","x":1}"#).unwrap();
             assert_eq!(parsed.refresh_token, "abc");
         }
     }
@@ -251,9 +250,15 @@ mod tests {
             reason(&[JSON, JSON], r#"{"refresh_token":"a"}"#),
             "the content type is not application/json"
         );
-        assert_eq!(reason(&[b"application/jsonx"], "{}"), "the content type is not application/json");
+        assert_eq!(
+            reason(&[b"application/jsonx"], "{}"),
+            "the content type is not application/json"
+        );
         assert_eq!(reason(&[JSON], ""), "the body is not JSON");
-        assert_eq!(reason(&[JSON], r#"{"refresh_token":"secret"#), "the body is not JSON");
+        assert_eq!(
+            reason(&[JSON], r#"{"refresh_token":"secret"#),
+            "the body is not JSON"
+        );
         assert_eq!(reason(&[JSON], "[]"), "the body is not a JSON object");
         assert_eq!(reason(&[JSON], "{}"), "the body has no refresh_token");
         assert_eq!(

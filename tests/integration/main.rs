@@ -10,8 +10,14 @@ mod common;
 
 #[cfg(any(feature = "tower", feature = "axum", feature = "actix-web"))]
 mod client;
+#[cfg(all(feature = "redis", any(feature = "axum", feature = "actix-web")))]
+#[path = "../sessions/redis_server.rs"]
+#[allow(dead_code)] // the session tests' helper; these use `start` and `kill` only
+mod redis_server;
 #[cfg(any(feature = "tower", feature = "axum", feature = "actix-web"))]
 mod scenarios;
+#[cfg(any(feature = "axum", feature = "actix-web"))]
+mod sessions;
 
 #[cfg(feature = "actix-web")]
 mod actix_web;

@@ -283,7 +283,10 @@ async fn revocations_outlive_tokens_by_the_configs_leeway() {
     // Past the token's expiry, within the leeway: the config's verifier alone (no revocations)
     // still takes it, so only the revocation entry keeps it out.
     clock.advance(sessions.access_ttl() + Duration::minutes(4));
-    assert_eq!(config.verifier().verify(&pair.access_token).unwrap().sub, "42");
+    assert_eq!(
+        config.verifier().verify(&pair.access_token).unwrap().sub,
+        "42"
+    );
     // The session's entry has not expired, so the full store cannot take another one.
     assert_eq!(
         sessions.revoke_token("another").await,
