@@ -1,7 +1,80 @@
-//! actix-web 4 extractors: [`Authenticated<C>`] for routes that require a caller,
+//! actix-web 4: sessions and authentication for a service in one app. Feature `actix-web`.
+//!
+//! A complete service: the application checks credentials and returns `Sessions::login`'s
+//! result ([`TokenPair`] is a `Responder`, [`SessionError`] a `ResponseError`),
+//! [`session_routes`] mounts `POST /refresh`, `POST /logout` and `POST /logout-everywhere`, and
+//! [`Authenticated`] protects a route with the verifier registered beside the sessions (theirs:
+//! it checks the store's revocations, with the config's leeway).
+//!
+//! ```no_run
+//! use actix_web::{App, HttpServer, error::ErrorUnauthorized, web};
+//! use jwt_auth::actix_web::{Authenticated, session_routes};
+//! use jwt_auth::{AuthConfig, MemoryStore, Sessions, TokenPair};
+//!
+//! #[derive(serde::Deserialize)]
+//! struct Login { email: String, password: String }
+//!
+//! async fn login(sessions: web::Data<Sessions<MemoryStore>>, form: web::Json<Login>) -> actix_web::Result<TokenPair> {
+//!     let user_id = check_password(&form.email, &form.password).ok_or_else(|| ErrorUnauthorized("invalid credentials"))?;
+//!     // 200 with the RFC 6749 token response, or 503 with `Retry-After` if the store is down.
+//!     Ok(sessions.login(&user_id, Some(&form.email)).await?)
+//! }
+//!
+//! async fn me(Authenticated(claims): Authenticated) -> String {
+//!     claims.sub
+//! }
+//!
+//! #[actix_web::main]
+//! async fn main() -> std::io::Result<()> {
+//!     let config = AuthConfig::from_env().map_err(std::io::Error::other)?; // JWT_SECRET…
+//!     let sessions = web::Data::new(Sessions::from_config(&config, MemoryStore::new()));
+//!     let verifier = web::Data::new(sessions.verifier().clone());
+//!     HttpServer::new(move || {
+//!         App::new()
+//!             .app_data(sessions.clone())
+//!             .app_data(verifier.clone())
+//!             .route("/login", web::post().to(login))
+//!             .route("/me", web::get().to(me))
+//!             .configure(session_routes::<MemoryStore>)
+//!     })
+//!     .bind(("127.0.0.1", 8080))?
+//!     .run()
+//!     .await
+//! }
+//! # fn check_password(_: &str, _: &str) -> Option<String> { None }
+//! ```
+//!
+//! A logging middleware finds the precise cause of every refusal in the response's extensions:
+//! an [`AuthError`] for a rejected token, a [`SessionError`] for a refused refresh (a detected
+//! reuse is [`SessionError::Reused`]); the client gets only the generic answer.
+//!
+//! ```
+//! use actix_web::body::MessageBody;
+//! use actix_web::dev::{ServiceRequest, ServiceResponse};
+//! use actix_web::middleware::{Next, from_fn};
+//! use jwt_auth::{AuthError, SessionError};
+//!
+//! async fn log_causes(
+//!     request: ServiceRequest,
+//!     next: Next<impl MessageBody + 'static>,
+//! ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+//!     let response = next.call(request).await?;
+//!     if let Some(cause) = response.response().extensions().get::<SessionError>() {
+//!         eprintln!("session refused: {cause}"); // never holds a token
+//!     }
+//!     if let Some(cause) = response.response().extensions().get::<AuthError>() {
+//!         eprintln!("request rejected: {cause}");
+//!     }
+//!     Ok(response)
+//! }
+//! let app = actix_web::App::new().wrap(from_fn(log_causes));
+//! ```
+//!
+//! # Extractors
+//! [`Authenticated<C>`] for routes that require a caller,
 //! [`MaybeAuthenticated<C>`] for routes where signing in is optional, and
 //! [`Authenticated::require`] for a condition on the claims (a role). Rejections are
-//! [`AuthError`]s, which implement `ResponseError`. Feature `actix-web`.
+//! [`AuthError`]s, which implement `ResponseError`.
 //!
 //! The [`Verifier`] comes from the app data: register it with
 //! `App::app_data(web::Data::new(verifier))` (or `App::app_data(verifier)`). Without one, the

@@ -1,9 +1,79 @@
-//! axum 0.8 extractors: [`Authenticated<C>`] for routes that require a caller,
+//! axum 0.8: sessions and authentication for a service in one router. Feature `axum`.
+//!
+//! A complete service: the application checks credentials and returns `Sessions::login`'s
+//! result ([`TokenPair`] and [`SessionError`] are responses), [`session_routes`] mounts
+//! `POST /refresh`, `POST /logout` and `POST /logout-everywhere`, and [`Authenticated`] protects
+//! a route. The state is the sessions alone: their verifier (with the store's revocations, and
+//! the config's leeway) is what `Authenticated` checks tokens with.
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//!
+//! use axum::response::{IntoResponse, Response};
+//! use axum::routing::{get, post};
+//! use axum::{Json, Router, extract::State, http::StatusCode};
+//! use jwt_auth::axum::{Authenticated, session_routes};
+//! use jwt_auth::{AuthConfig, MemoryStore, Sessions};
+//!
+//! #[derive(serde::Deserialize)]
+//! struct Login { email: String, password: String }
+//!
+//! async fn login(State(sessions): State<Arc<Sessions<MemoryStore>>>, Json(form): Json<Login>) -> Response {
+//!     let Some(user_id) = check_password(&form.email, &form.password) else {
+//!         return StatusCode::UNAUTHORIZED.into_response();
+//!     };
+//!     // 200 with the RFC 6749 token response, or 503 with `Retry-After` if the store is down.
+//!     sessions.login(&user_id, Some(&form.email)).await.into_response()
+//! }
+//!
+//! async fn me(Authenticated(claims): Authenticated) -> String {
+//!     claims.sub
+//! }
+//!
+//! #[tokio::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let config = AuthConfig::from_env()?; // JWT_SECRET, JWT_LEEWAY_SECS…
+//!     let sessions = Arc::new(Sessions::from_config(&config, MemoryStore::new()));
+//!     let app = Router::new()
+//!         .route("/login", post(login))
+//!         .route("/me", get(me))
+//!         .merge(session_routes())
+//!         .with_state(sessions);
+//!     let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
+//!     axum::serve(listener, app).await?;
+//!     Ok(())
+//! }
+//! # fn check_password(_: &str, _: &str) -> Option<String> { None }
+//! ```
+//!
+//! A logging middleware finds the precise cause of every refusal in the response's extensions:
+//! an [`AuthError`] for a rejected token, a [`SessionError`] for a refused refresh (a detected
+//! reuse is [`SessionError::Reused`]); the client gets only the generic answer.
+//!
+//! ```
+//! use axum::{Router, middleware::map_response, response::Response};
+//! use jwt_auth::{AuthError, SessionError};
+//!
+//! async fn log_causes(response: Response) -> Response {
+//!     if let Some(cause) = response.extensions().get::<SessionError>() {
+//!         eprintln!("session refused: {cause}"); // never holds a token
+//!     }
+//!     if let Some(cause) = response.extensions().get::<AuthError>() {
+//!         eprintln!("request rejected: {cause}");
+//!     }
+//!     response
+//! }
+//! let app: Router = Router::new().layer(map_response(log_causes));
+//! ```
+//!
+//! # Extractors
+//! [`Authenticated<C>`] for routes that require a caller,
 //! `Option<Authenticated<C>>` for routes where signing in is optional, and
 //! [`Authenticated::require`] for a condition on the claims (a role). Rejections are
-//! [`AuthError`]s, which implement `IntoResponse`. Feature `axum`.
+//! [`AuthError`]s, which implement `IntoResponse`.
 //!
-//! The [`Verifier`] comes from the router's state, through `FromRef`; behind the tower layer
+//! The [`Verifier`] comes from the router's state, through `FromRef` (an `Arc<Sessions<St>>`
+//! state gives its sessions' verifier); behind the tower layer
 //! (`jwt_auth::tower::AuthLayer`, feature `tower`) the claims the layer put in the request's
 //! extensions are taken as they are.
 //!
