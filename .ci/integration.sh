@@ -14,14 +14,23 @@ for feature in tower axum actix-web; do
     cargo test --locked "${features[@]}" --test integration
 done
 
+step "the ready session routes on a real redis-server, stopped mid-test (503, never 401)"
+# .ci/examples.sh and .ci/redis.sh install redis-server; the tests fail under CI without it.
+command -v redis-server >/dev/null || {
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+}
+CI=true cargo test --locked --features "axum,actix-web,redis" --test integration sessions
+
 step "the default build of the library has no web framework in its dependency tree"
 if cargo tree --locked -p jwt-auth -e normal --prefix none | grep -E '^(axum|actix|tokio|tower|hyper|governor|argon2)'; then
     echo "error: a framework leaked into jwt-auth's default dependency tree" >&2
     exit 1
 fi
-# Each feature pulls in its framework only (axum-core is built on tower's traits, so those may
-# appear with it).
-for pair in "tower:axum|actix|hyper|tokio" "axum:axum |actix|hyper|tokio" "actix-web:axum|tower"; do
+# Each feature pulls in its framework only (axum is built on tower's traits, so those may appear
+# with it; the `axum` feature takes axum itself for its session routes' `Router`, never its server:
+# no hyper, no Tokio).
+for pair in "tower:axum|actix|hyper|tokio" "axum:actix|hyper|tokio" "actix-web:axum|tower"; do
     feature=${pair%%:*} forbidden=${pair#*:}
     if cargo tree --locked -p jwt-auth -e normal --prefix none --no-default-features \
         --features "rust-crypto,$feature" | grep -E "^($forbidden)"; then

@@ -151,6 +151,11 @@ impl Issuer {
         &self.keys
     }
 
+    /// The clock, for what is built from this issuer (sessions share it).
+    pub(crate) fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
     /// Signs a token for `sub` with an optional `email`, issued now and expiring after the
     /// ttl.
     ///

@@ -53,9 +53,9 @@
 //! | --- | --- | --- |
 //! | `rust-crypto` | the RustCrypto backend | on |
 //! | `aws-lc-rs` | the aws-lc-rs backend (wins when both are on) | off |
-//! | `tower` | `tower::AuthLayer`, for any tower service | off |
-//! | `axum` | `axum::Authenticated<C>` extractor (axum 0.8) | off |
-//! | `actix-web` | `actix_web::Authenticated<C>` and `MaybeAuthenticated<C>` (actix-web 4) | off |
+//! | `tower` | `tower::AuthLayer`, for any tower service; `tower::GrpcRejection` for tonic | off |
+//! | `axum` | `axum::Authenticated<C>` extractor and `axum::session_routes()` (axum 0.8); `TokenPair` and `SessionError` as responses | off |
+//! | `actix-web` | `actix_web::Authenticated<C>`, `MaybeAuthenticated<C>` and `actix_web::session_routes` (actix-web 4); `TokenPair` and `SessionError` as responses | off |
 //! | `redis` | `RedisStore` and `RevocationMirror`, sessions shared through Redis | off |
 //!
 //! The default features pull in no web framework and no Redis client.

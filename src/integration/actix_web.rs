@@ -1,7 +1,80 @@
-//! actix-web 4 extractors: [`Authenticated<C>`] for routes that require a caller,
+//! actix-web 4: sessions and authentication for a service in one app. Feature `actix-web`.
+//!
+//! A complete service: the application checks credentials and returns `Sessions::login`'s
+//! result ([`TokenPair`] is a `Responder`, [`SessionError`] a `ResponseError`),
+//! [`session_routes`] mounts `POST /refresh`, `POST /logout` and `POST /logout-everywhere`, and
+//! [`Authenticated`] protects a route with the verifier registered beside the sessions (theirs:
+//! it checks the store's revocations, with the config's leeway).
+//!
+//! ```no_run
+//! use actix_web::{App, HttpServer, error::ErrorUnauthorized, web};
+//! use jwt_auth::actix_web::{Authenticated, session_routes};
+//! use jwt_auth::{AuthConfig, MemoryStore, Sessions, TokenPair};
+//!
+//! #[derive(serde::Deserialize)]
+//! struct Login { email: String, password: String }
+//!
+//! async fn login(sessions: web::Data<Sessions<MemoryStore>>, form: web::Json<Login>) -> actix_web::Result<TokenPair> {
+//!     let user_id = check_password(&form.email, &form.password).ok_or_else(|| ErrorUnauthorized("invalid credentials"))?;
+//!     // 200 with the RFC 6749 token response, or 503 with `Retry-After` if the store is down.
+//!     Ok(sessions.login(&user_id, Some(&form.email)).await?)
+//! }
+//!
+//! async fn me(Authenticated(claims): Authenticated) -> String {
+//!     claims.sub
+//! }
+//!
+//! #[actix_web::main]
+//! async fn main() -> std::io::Result<()> {
+//!     let config = AuthConfig::from_env().map_err(std::io::Error::other)?; // JWT_SECRET…
+//!     let sessions = web::Data::new(Sessions::from_config(&config, MemoryStore::new()));
+//!     let verifier = web::Data::new(sessions.verifier().clone());
+//!     HttpServer::new(move || {
+//!         App::new()
+//!             .app_data(sessions.clone())
+//!             .app_data(verifier.clone())
+//!             .route("/login", web::post().to(login))
+//!             .route("/me", web::get().to(me))
+//!             .configure(session_routes::<MemoryStore>)
+//!     })
+//!     .bind(("127.0.0.1", 8080))?
+//!     .run()
+//!     .await
+//! }
+//! # fn check_password(_: &str, _: &str) -> Option<String> { None }
+//! ```
+//!
+//! A logging middleware finds the precise cause of every refusal in the response's extensions:
+//! an [`AuthError`] for a rejected token, a [`SessionError`] for a refused refresh (a detected
+//! reuse is [`SessionError::Reused`]); the client gets only the generic answer.
+//!
+//! ```
+//! use actix_web::body::MessageBody;
+//! use actix_web::dev::{ServiceRequest, ServiceResponse};
+//! use actix_web::middleware::{Next, from_fn};
+//! use jwt_auth::{AuthError, SessionError};
+//!
+//! async fn log_causes(
+//!     request: ServiceRequest,
+//!     next: Next<impl MessageBody + 'static>,
+//! ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+//!     let response = next.call(request).await?;
+//!     if let Some(cause) = response.response().extensions().get::<SessionError>() {
+//!         eprintln!("session refused: {cause}"); // never holds a token
+//!     }
+//!     if let Some(cause) = response.response().extensions().get::<AuthError>() {
+//!         eprintln!("request rejected: {cause}");
+//!     }
+//!     Ok(response)
+//! }
+//! let app = actix_web::App::new().wrap(from_fn(log_causes));
+//! ```
+//!
+//! # Extractors
+//! [`Authenticated<C>`] for routes that require a caller,
 //! [`MaybeAuthenticated<C>`] for routes where signing in is optional, and
 //! [`Authenticated::require`] for a condition on the claims (a role). Rejections are
-//! [`AuthError`]s, which implement `ResponseError`. Feature `actix-web`.
+//! [`AuthError`]s, which implement `ResponseError`.
 //!
 //! The [`Verifier`] comes from the app data: register it with
 //! `App::app_data(web::Data::new(verifier))` (or `App::app_data(verifier)`). Without one, the
@@ -64,15 +137,19 @@
 
 use std::future::{Ready, ready};
 
+use ::actix_web::body::BoxBody;
 use ::actix_web::dev::Payload;
 use ::actix_web::http::StatusCode;
-use ::actix_web::http::header::AUTHORIZATION;
-use ::actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
+use ::actix_web::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use ::actix_web::{FromRequest, HttpRequest, HttpResponse, Responder, ResponseError, web};
 use serde::de::DeserializeOwned;
 
 use super::{authenticate, require, required};
 use crate::claims::Claims;
+use crate::session::{SessionError, Sessions, TokenPair};
+use crate::store::SessionStore;
 use crate::verifier::Verifier;
+use crate::web::session::{RefreshRequest, no_content};
 use crate::web::{AuthError, Authorization};
 
 /// The verified claims of the request's bearer token, with custom claims `C`. Extracting it
@@ -177,13 +254,125 @@ impl ResponseError for AuthError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        let (parts, body) = self.to_response().into_parts();
-        let mut response = HttpResponse::build(ResponseError::status_code(self));
-        for (name, value) in &parts.headers {
-            response.append_header((name.as_str(), value.as_bytes()));
-        }
-        let mut response = response.body(body);
+        let mut response = convert(self.to_response());
         response.extensions_mut().insert(self.clone());
         response
     }
+}
+
+/// An `http` 1 response (what the crate builds) as an actix-web one, which is built on `http`
+/// 0.2: status, headers and body copied.
+fn convert(response: ::http::Response<String>) -> HttpResponse {
+    let (parts, body) = response.into_parts();
+    let status =
+        StatusCode::from_u16(parts.status.as_u16()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut builder = HttpResponse::build(status);
+    for (name, value) in &parts.headers {
+        builder.append_header((name.as_str(), value.as_bytes()));
+    }
+    builder.body(body)
+}
+
+/// [`TokenPair::to_response`]: the RFC 6749 §5.1 token response, `Cache-Control: no-store` and
+/// `Pragma: no-cache`. A login handler returns `Sessions::login`'s result as it is.
+impl Responder for TokenPair {
+    type Body = BoxBody;
+
+    fn respond_to(self, _: &HttpRequest) -> HttpResponse {
+        convert(self.to_response())
+    }
+}
+
+/// [`SessionError::to_response`] (400 `invalid_grant` or `invalid_request`, 503 with
+/// `Retry-After`), with the [`SessionError`] itself in the response's extensions so that a
+/// logging middleware can record the precise cause, [`SessionError::Reused`] included.
+impl ResponseError for SessionError {
+    fn status_code(&self) -> StatusCode {
+        StatusCode::from_u16(self.status_code().as_u16()).unwrap_or(StatusCode::SERVICE_UNAVAILABLE)
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut response = convert(self.to_response());
+        response.extensions_mut().insert(self.clone());
+        response
+    }
+}
+
+/// The ready session routes, for `App::configure(session_routes::<St>)` (or a scope's):
+///
+/// - `POST /refresh` `{"refresh_token"}`: 200 with a new [`TokenPair`];
+/// - `POST /logout` `{"refresh_token"}`: 204, that session ended;
+/// - `POST /logout-everywhere` with the bearer access token, verified by the app's
+///   [`Verifier`] (as [`Authenticated`] finds it): 204, every session of its subject ended.
+///
+/// Another method on these paths is 405 with `Allow: POST`. A refused refresh token is 400
+/// `{"error":"invalid_grant"}`, a body that is not JSON with a string `refresh_token` (or not
+/// `application/json`, or over the payload limit) 400 `invalid_request`, a store outage 503 with
+/// `Retry-After`: each a [`SessionError`], in the response's extensions for logging. The
+/// sessions come from the app data, `web::Data<Sessions<St>>`; without them the routes answer
+/// 500.
+///
+/// ```
+/// use actix_web::{App, web};
+/// use jwt_auth::actix_web::session_routes;
+/// use jwt_auth::{MemoryStore, Secret, Sessions};
+///
+/// let (secret, _) = Secret::generate();
+/// let sessions = web::Data::new(Sessions::new(&secret, MemoryStore::new()));
+/// let app = App::new()
+///     .app_data(web::Data::new(sessions.verifier().clone()))
+///     .app_data(sessions)
+///     .configure(session_routes::<MemoryStore>);
+/// ```
+pub fn session_routes<St: SessionStore + 'static>(config: &mut web::ServiceConfig) {
+    config
+        .service(web::resource("/refresh").route(web::post().to(refresh::<St>)))
+        .service(web::resource("/logout").route(web::post().to(logout::<St>)))
+        .service(
+            web::resource("/logout-everywhere").route(web::post().to(logout_everywhere::<St>)),
+        );
+}
+
+/// The `{"refresh_token"}` of a request, or the `invalid_request` it gets.
+fn refresh_request(
+    req: &HttpRequest,
+    body: Result<web::Bytes, ::actix_web::Error>,
+) -> Result<RefreshRequest, SessionError> {
+    // A body over the payload limit, or one that could not be read, is no refresh token either:
+    // the client gets the same JSON as for any other malformed body.
+    let body = body.map_err(|_| SessionError::InvalidRequest {
+        reason: "the body could not be read (too large, or cut off)",
+    })?;
+    let content_types = req
+        .headers()
+        .get_all(CONTENT_TYPE)
+        .map(::actix_web::http::header::HeaderValue::as_bytes);
+    RefreshRequest::parse(content_types, &body)
+}
+
+async fn refresh<St: SessionStore + 'static>(
+    req: HttpRequest,
+    sessions: web::Data<Sessions<St>>,
+    body: Result<web::Bytes, ::actix_web::Error>,
+) -> Result<TokenPair, SessionError> {
+    let request = refresh_request(&req, body)?;
+    sessions.refresh(request.refresh_token.as_str()).await
+}
+
+async fn logout<St: SessionStore + 'static>(
+    req: HttpRequest,
+    sessions: web::Data<Sessions<St>>,
+    body: Result<web::Bytes, ::actix_web::Error>,
+) -> Result<HttpResponse, SessionError> {
+    let request = refresh_request(&req, body)?;
+    sessions.logout(request.refresh_token.as_str()).await?;
+    Ok(convert(no_content()))
+}
+
+async fn logout_everywhere<St: SessionStore + 'static>(
+    sessions: web::Data<Sessions<St>>,
+    Authenticated(claims): Authenticated,
+) -> Result<HttpResponse, SessionError> {
+    sessions.logout_everywhere(&claims.sub).await?;
+    Ok(convert(no_content()))
 }

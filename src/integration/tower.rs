@@ -38,7 +38,8 @@
 //!
 //! [`AuthLayer::optional`] lets requests without an `Authorization` header through without
 //! claims (a bad header is still rejected), [`AuthLayer::with_claims`] reads custom claims, and
-//! [`AuthLayer::with_rejection`] answers rejections the application's way.
+//! [`AuthLayer::with_rejection`] answers rejections the application's way: with
+//! [`GrpcRejection`] as gRPC statuses, for a tonic service.
 
 use std::fmt;
 use std::future::Future;
@@ -107,6 +108,69 @@ pub struct DefaultRejection;
 impl<B: From<String>> Rejection<B> for DefaultRejection {
     fn reject(&self, error: AuthError) -> Response<B> {
         let mut response = error.to_response().map(B::from);
+        response.extensions_mut().insert(error);
+        response
+    }
+}
+
+/// A [`Rejection`] for gRPC services (tonic, or any gRPC server on tower): the rejection as a
+/// gRPC status in a trailers-only response (HTTP 200, `content-type: application/grpc`,
+/// `grpc-status`, `grpc-message`), which a gRPC client reads as the call's status:
+///
+/// | rejection | HTTP | gRPC status |
+/// | --- | --- | --- |
+/// | no credentials, a malformed `authorization` value, a bad token | 401, 400 | `UNAUTHENTICATED` (16) |
+/// | `insufficient_scope` | 403 | `PERMISSION_DENIED` (7) |
+/// | revocation cannot be checked (an outage) | 503 | `UNAVAILABLE` (14), which clients retry |
+///
+/// The message is generic, as the HTTP body's description is; the [`AuthError`] travels in the
+/// response's extensions for a logging layer further out. Its body is `B::default()`, the empty
+/// body every gRPC server's body type has, so a tonic service behind
+/// `AuthLayer::required(verifier).with_rejection(GrpcRejection)` compiles as it is.
+///
+/// ```
+/// use http::Response;
+/// use jwt_auth::{AuthError, BearerError};
+/// use jwt_auth::tower::{GrpcRejection, Rejection};
+///
+/// let response: Response<String> = GrpcRejection.reject(BearerError::Missing.into());
+/// assert_eq!(response.status(), 200);
+/// assert_eq!(response.headers()["content-type"], "application/grpc");
+/// assert_eq!(response.headers()["grpc-status"], "16");
+/// assert_eq!(response.headers()["grpc-message"], "Missing bearer credentials");
+/// assert_eq!(response.extensions().get::<AuthError>(), Some(&AuthError::Bearer(BearerError::Missing)));
+///
+/// let response: Response<String> = GrpcRejection.reject(AuthError::insufficient_scope("admin"));
+/// assert_eq!(response.headers()["grpc-status"], "7");
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GrpcRejection;
+
+impl GrpcRejection {
+    /// The gRPC status code and message for `error`.
+    fn status(error: &AuthError) -> (u16, &'static str) {
+        match (error.status_code().as_u16(), error.error_code()) {
+            (503, _) => (14, "The token cannot be checked right now; retry later"),
+            (403, _) => (7, "The access token does not grant access to this resource"),
+            (_, None) => (16, "Missing bearer credentials"),
+            (_, Some("invalid_request")) => (16, "The authorization metadata is malformed"),
+            _ => (16, "The access token is invalid or has expired"),
+        }
+    }
+}
+
+impl<B: Default> Rejection<B> for GrpcRejection {
+    fn reject(&self, error: AuthError) -> Response<B> {
+        let (code, message) = Self::status(&error);
+        let mut response = Response::new(B::default());
+        let headers = response.headers_mut();
+        headers.insert(
+            ::http::header::CONTENT_TYPE,
+            ::http::HeaderValue::from_static("application/grpc"),
+        );
+        headers.insert("grpc-status", ::http::HeaderValue::from(code));
+        // Printable ASCII without `%`: nothing to percent-encode (gRPC over HTTP/2, Responses).
+        headers.insert("grpc-message", ::http::HeaderValue::from_static(message));
         response.extensions_mut().insert(error);
         response
     }

@@ -4,9 +4,10 @@ use crate::issuer::IssueError;
 use crate::store::{StoreError, Ttl};
 
 /// Why a login, refresh or logout failed. Refusals of the refresh token map to 400
-/// `{"error":"invalid_grant"}` (RFC 6749 §5.2); everything else is an outage and maps to 503 with
-/// `Retry-After`, so that a front end never logs a user out because of the infrastructure. No
-/// variant carries a token or a secret.
+/// `{"error":"invalid_grant"}` (RFC 6749 §5.2), a request body that carries no refresh token to
+/// 400 `invalid_request`; everything else is an outage and maps to 503 with `Retry-After`, so that
+/// a front end never logs a user out because of the infrastructure. No variant carries a token or
+/// a secret.
 ///
 /// ```
 /// use http::StatusCode;
@@ -65,6 +66,14 @@ pub enum SessionError {
     /// The store could not answer.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The request to a session route did not carry a refresh token as the routes take it (a
+    /// JSON object with a string `refresh_token`, sent as `application/json`): 400
+    /// `invalid_request`. `reason` never quotes the body, which may hold a token.
+    #[error("the request body is malformed: {reason}")]
+    InvalidRequest {
+        /// What was wrong, for logs.
+        reason: &'static str,
+    },
 }
 
 impl SessionError {
@@ -82,5 +91,20 @@ impl SessionError {
                 | Self::Reused { .. }
                 | Self::Revoked { .. }
         )
+    }
+
+    /// Whether the store or the system could not answer (503 with `Retry-After`): neither the
+    /// token nor the request was at fault, and the same request may be retried.
+    ///
+    /// ```
+    /// use jwt_auth::SessionError;
+    /// use jwt_auth::store::StoreError;
+    ///
+    /// assert!(SessionError::from(StoreError::Timeout { timeout_ms: 250 }).is_outage());
+    /// assert!(!SessionError::Unknown.is_outage());
+    /// assert!(!SessionError::InvalidRequest { reason: "the body is not JSON" }.is_outage());
+    /// ```
+    pub fn is_outage(&self) -> bool {
+        !self.is_invalid_grant() && !matches!(self, Self::InvalidRequest { .. })
     }
 }

@@ -16,7 +16,8 @@ use time::{Duration, OffsetDateTime};
 
 pub use error::SessionError;
 
-use crate::clock::{Clock, DEFAULT_LEEWAY, SystemClock};
+use crate::clock::{Clock, SystemClock};
+use crate::config::AuthConfig;
 use crate::issuer::Issuer;
 use crate::key::KeyRing;
 use crate::store::StoreError;
@@ -26,6 +27,7 @@ use crate::store::{
     EndOutcome, Family, Revocation, RevocationStatus, RevocationView, RevokedBy, Rotation,
     RotationOutcome, SessionStore,
 };
+use crate::verifier::Verifier;
 use token::RawToken;
 
 /// The access-token ttl with sessions: 15 minutes.
@@ -149,7 +151,11 @@ type EventHandler = Arc<dyn Fn(SessionEvent) + Send + Sync>;
 ///   [`revoke_token`](Sessions::revoke_token) and [`revoke_session`](Sessions::revoke_session)
 ///   revoke by `jti` and `sid`.
 ///
-/// Give the verifiers the store's view: `Verifier::new(..).with_revocation(store.revocations())`.
+/// Verify access tokens with [`Sessions::verifier`]: it checks the store's revocations, and its
+/// leeway is the one revocation entries outlive their tokens by. Build the sessions with
+/// [`Sessions::from_config`] to verify with the service's [`AuthConfig`] (its leeway, `iss`,
+/// `aud` and clock), or give another verifier the store's view with
+/// `Verifier::with_revocation(store.revocations())`.
 ///
 /// ```
 /// use jwt_auth::{MemoryStore, SessionError, Sessions, Verifier};
@@ -182,7 +188,9 @@ pub struct Sessions<S: SessionStore> {
     absolute: Duration,
     idle: Duration,
     grace: Duration,
-    leeway: Duration,
+    /// The verifier of these sessions' access tokens, with the store's revocation view; its
+    /// leeway is how long revocation entries outlive their tokens, so the two cannot differ.
+    verifier: Verifier,
     subject_retention: Duration,
     clock: Arc<dyn Clock>,
     events: Option<EventHandler>,
@@ -250,30 +258,79 @@ fn from_ms(ms: i64) -> OffsetDateTime {
 
 impl<S: SessionStore> Sessions<S> {
     /// Sessions signing access tokens with `keys`' current key (a [`Secret`](crate::Secret) or a
-    /// [`KeyRing`]), kept in `store`. Defaults: [`DEFAULT_ACCESS_TTL`],
-    /// [`DEFAULT_ABSOLUTE_TTL`], [`DEFAULT_IDLE_TTL`], [`DEFAULT_GRACE`], the
-    /// [`SystemClock`].
+    /// [`KeyRing`]), kept in `store`, verified by `Verifier::new(keys)` with the store's
+    /// revocations. Defaults: [`DEFAULT_ACCESS_TTL`], [`DEFAULT_ABSOLUTE_TTL`],
+    /// [`DEFAULT_IDLE_TTL`], [`DEFAULT_GRACE`], the verifier's default leeway, the
+    /// [`SystemClock`]. A service with an [`AuthConfig`] uses [`Sessions::from_config`].
     ///
     /// ```
     /// let (secret, _) = jwt_auth::Secret::generate();
     /// let sessions = jwt_auth::Sessions::new(&secret, jwt_auth::MemoryStore::new());
     /// assert_eq!(sessions.access_ttl(), jwt_auth::session::DEFAULT_ACCESS_TTL);
+    /// assert_eq!(sessions.leeway(), jwt_auth::Verifier::DEFAULT_LEEWAY);
     /// ```
     pub fn new(keys: impl Into<KeyRing>, store: S) -> Self {
         let keys = keys.into();
+        let verifier = Verifier::new(&keys);
+        Self::build(
+            Issuer::new(&keys),
+            verifier,
+            Issuer::DEFAULT_TTL,
+            Arc::new(SystemClock),
+            store,
+        )
+    }
+
+    /// Sessions for the service's `config`, kept in `store`: access tokens signed by its issuer
+    /// (its `iss`, `aud` and clock) for [`DEFAULT_ACCESS_TTL`] (or the config's lifetime when it
+    /// is shorter), verified by its verifier with the store's revocations, so that the leeway
+    /// revocation entries outlive their tokens by is the verifiers' own (`JWT_LEEWAY_SECS`). A
+    /// logout-everywhere cutoff is kept for the longest lifetime the config's verifier accepts.
+    ///
+    /// ```
+    /// use jwt_auth::{AuthConfig, MemoryStore, Sessions};
+    /// use time::Duration;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let (secret, _) = jwt_auth::Secret::generate();
+    /// let config = AuthConfig::new(&secret).with_leeway(Duration::minutes(2)).with_issuer("https://auth.example.com");
+    /// let sessions = Sessions::from_config(&config, MemoryStore::new());
+    /// assert_eq!(sessions.leeway(), Duration::minutes(2));
+    ///
+    /// let pair = sessions.login("42", None).await?;
+    /// let claims = config.verifier().verify(&pair.access_token)?;
+    /// assert_eq!(claims.iss.as_deref(), Some("https://auth.example.com"));
+    /// # Ok(()) }
+    /// ```
+    pub fn from_config(config: &AuthConfig, store: S) -> Self {
+        let verifier = config.verifier().clone();
+        let retention = verifier.max_ttl();
+        let issuer = config.issuer().clone();
+        let clock = Arc::clone(issuer.clock());
+        let access_ttl = DEFAULT_ACCESS_TTL.min(retention);
+        Self::build(issuer, verifier, retention, clock, store).with_access_ttl(access_ttl)
+    }
+
+    fn build(
+        issuer: Issuer,
+        verifier: Verifier,
+        subject_retention: Duration,
+        clock: Arc<dyn Clock>,
+        store: S,
+    ) -> Self {
         let view = store.revocations();
         Self {
-            issuer: Issuer::new(&keys).with_ttl(DEFAULT_ACCESS_TTL),
-            keys,
+            keys: issuer.keys().clone(),
+            issuer: issuer.with_ttl(DEFAULT_ACCESS_TTL),
+            verifier: verifier.with_revocation(view.clone()),
             store,
             view,
             access_ttl: DEFAULT_ACCESS_TTL,
             absolute: DEFAULT_ABSOLUTE_TTL,
             idle: DEFAULT_IDLE_TTL,
             grace: DEFAULT_GRACE,
-            leeway: DEFAULT_LEEWAY,
-            subject_retention: Issuer::DEFAULT_TTL,
-            clock: Arc::new(SystemClock),
+            subject_retention,
+            clock,
             events: None,
         }
     }
@@ -315,14 +372,6 @@ impl<S: SessionStore> Sessions<S> {
         self
     }
 
-    /// Sets the verifiers' leeway (default 60 s), which revocation entries outlive the tokens
-    /// they cover by.
-    #[must_use]
-    pub fn with_leeway(mut self, leeway: Duration) -> Self {
-        self.leeway = leeway;
-        self
-    }
-
     /// Sets how long a logout-everywhere cutoff is kept (default 7 days, the longest ttl
     /// of the tokens the product's other issuers sign): it must cover every token of the subject
     /// that any service accepts, not only these sessions' access tokens.
@@ -332,10 +381,12 @@ impl<S: SessionStore> Sessions<S> {
         self
     }
 
-    /// Replaces the clock (default [`SystemClock`]).
+    /// Replaces the clock (default [`SystemClock`], or the config's) of the sessions, their
+    /// issuer and their verifier.
     #[must_use]
     pub fn with_clock(mut self, clock: impl Clock + Clone + 'static) -> Self {
         self.issuer = self.issuer.with_clock(clock.clone());
+        self.verifier = self.verifier.with_clock(clock.clone());
         self.clock = Arc::new(clock);
         self
     }
@@ -364,21 +415,43 @@ impl<S: SessionStore> Sessions<S> {
         self.access_ttl
     }
 
-    /// The leeway revocation entries outlive their tokens by: it must be at least the leeway
-    /// of every verifier that checks these sessions' revocations, or a revoked token becomes
-    /// valid again once its entry expires and before the verifier's leeway runs out.
+    /// The leeway revocation entries outlive their tokens by: [`Sessions::verifier`]'s, so that
+    /// a revoked token cannot become valid again once its entry expires and before the
+    /// verifier's leeway runs out. Another verifier checking these sessions' revocations must not
+    /// have a longer one: build both from one [`AuthConfig`] ([`Sessions::from_config`]).
     ///
     /// ```
-    /// use jwt_auth::{MemoryStore, Secret, Sessions, Verifier};
+    /// use jwt_auth::{AuthConfig, MemoryStore, Secret, Sessions};
     /// use time::Duration;
     ///
     /// let (secret, _) = Secret::generate();
-    /// let verifier = Verifier::new(&secret).with_leeway(Duration::minutes(2));
-    /// let sessions = Sessions::new(&secret, MemoryStore::new()).with_leeway(verifier.leeway());
-    /// assert_eq!(sessions.leeway(), Duration::minutes(2));
+    /// let config = AuthConfig::new(&secret).with_leeway(Duration::minutes(2));
+    /// let sessions = Sessions::from_config(&config, MemoryStore::new());
+    /// assert_eq!(sessions.leeway(), config.verifier().leeway());
     /// ```
     pub fn leeway(&self) -> Duration {
-        self.leeway
+        self.verifier.leeway()
+    }
+
+    /// The verifier of these sessions' access tokens: the config's ([`Sessions::from_config`])
+    /// or `Verifier::new(keys)` ([`Sessions::new`]), refusing what the store has revoked. The
+    /// framework integrations' ready routes verify `POST /logout-everywhere` with the
+    /// application's verifier; give them this one.
+    ///
+    /// ```
+    /// use jwt_auth::{MemoryStore, Secret, Sessions};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let (secret, _) = Secret::generate();
+    /// let sessions = Sessions::new(&secret, MemoryStore::new());
+    /// let pair = sessions.login("42", None).await?;
+    /// assert_eq!(sessions.verifier().verify(&pair.access_token)?.sub, "42");
+    /// sessions.logout(&pair.refresh_token).await?;
+    /// assert!(sessions.verifier().verify(&pair.access_token).is_err());
+    /// # Ok(()) }
+    /// ```
+    pub fn verifier(&self) -> &Verifier {
+        &self.verifier
     }
 
     /// The store.
@@ -395,7 +468,7 @@ impl<S: SessionStore> Sessions<S> {
     /// How long a `jti` or `sid` entry must be kept: until the last access token it covers, minted
     /// now at the latest, has expired everywhere.
     fn access_retention(&self, now: OffsetDateTime) -> OffsetDateTime {
-        now + self.access_ttl + self.leeway
+        now + self.access_ttl + self.leeway()
     }
 
     fn access_token(
@@ -607,7 +680,7 @@ impl<S: SessionStore> Sessions<S> {
     /// [`SessionError::Store`].
     pub async fn logout_everywhere(&self, sub: &str) -> Result<(), SessionError> {
         let now = self.clock.now();
-        let until = now + self.subject_retention.max(self.access_ttl) + self.leeway;
+        let until = now + self.subject_retention.max(self.access_ttl) + self.leeway();
         self.store
             .revoke(Revocation::subject(sub, now, until))
             .await?;

@@ -5,7 +5,7 @@
 
 mod bearer;
 mod rejection;
-mod session;
+pub(crate) mod session;
 
 pub use bearer::{Authorization, BearerError, bearer_token};
 pub use rejection::AuthError;

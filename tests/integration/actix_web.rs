@@ -128,3 +128,100 @@ async fn the_cause_reaches_middleware() {
         Some("the Authorization header names the Bearer scheme but carries no token")
     );
 }
+
+mod sessions {
+    //! The ready session routes, `TokenPair` and `SessionError` as responses.
+
+    use std::net::SocketAddr;
+
+    use actix_web::body::MessageBody;
+    use actix_web::dev::{ServiceRequest, ServiceResponse};
+    use actix_web::middleware::{Next, from_fn};
+    use actix_web::{App, HttpServer, web};
+    use jwt_auth::actix_web::{Authenticated, session_routes};
+    use jwt_auth::store::SessionStore;
+    use jwt_auth::{SessionError, Sessions, TokenPair};
+
+    use crate::sessions::{self as scenarios, Down, Log, memory_sessions};
+
+    async fn login<St: SessionStore + 'static>(
+        sessions: web::Data<Sessions<St>>,
+    ) -> Result<TokenPair, SessionError> {
+        sessions.login("42", Some("ada@example.com")).await
+    }
+
+    async fn me(Authenticated(claims): Authenticated) -> String {
+        claims.sub
+    }
+
+    async fn record(
+        request: ServiceRequest,
+        next: Next<impl MessageBody + 'static>,
+    ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+        let log = request.app_data::<Log>().cloned();
+        let response = next.call(request).await?;
+        if let (Some(log), Some(error)) =
+            (log, response.response().extensions().get::<SessionError>())
+        {
+            log.record(error);
+        }
+        Ok(response)
+    }
+
+    /// The app a user writes: login, the ready routes, a protected route; and a logging
+    /// middleware reading the extensions.
+    fn start<St: SessionStore + 'static>(sessions: Sessions<St>) -> (SocketAddr, Log) {
+        let log = Log::default();
+        let sessions = web::Data::new(sessions);
+        let app_log = log.clone();
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(web::Data::new(sessions.verifier().clone()))
+                .app_data(sessions.clone())
+                .app_data(app_log.clone())
+                .wrap(from_fn(record))
+                .route("/login", web::post().to(login::<St>))
+                .route("/me", web::get().to(me))
+                .configure(session_routes::<St>)
+        })
+        .workers(1)
+        .bind(("127.0.0.1", 0))
+        .unwrap();
+        let address = server.addrs()[0];
+        actix_web::rt::spawn(server.run());
+        (address, log)
+    }
+
+    #[actix_web::test]
+    async fn rotation_reuse_and_logout() {
+        let (address, log) = start(memory_sessions());
+        scenarios::rotation_reuse_and_logout(address, &log).await;
+    }
+
+    #[actix_web::test]
+    async fn malformed_bodies_are_invalid_request() {
+        let (address, log) = start(memory_sessions());
+        scenarios::malformed_bodies(address, &log).await;
+    }
+
+    #[actix_web::test]
+    async fn a_store_outage_is_503() {
+        let (address, log) = start(Sessions::new(crate::scenarios::secret(), Down::default()));
+        scenarios::down_store(address, &log).await;
+    }
+
+    #[cfg(feature = "redis")]
+    #[actix_web::test]
+    async fn redis_stopped_is_503_never_401() {
+        let Some(mut server) = jwt_auth_test_support::RedisServer::start() else {
+            return;
+        };
+        let store =
+            jwt_auth::RedisStore::new(jwt_auth::store::RedisConfig::new(server.url())).unwrap();
+        assert!(store.mirror().wait_synced(time::Duration::seconds(5)).await);
+        let (address, log) = start(Sessions::new(crate::scenarios::secret(), store));
+        let (access, refresh) = scenarios::token_pair(&scenarios::login(address).await);
+        server.kill();
+        scenarios::outage(address, &access, &refresh, &log).await;
+    }
+}

@@ -163,3 +163,125 @@ async fn behind_the_tower_layer_the_layers_claims_are_used() {
     let none = client::get(address, "/me", &[]).await;
     scenarios::assert_rejected(&none, StatusCode::UNAUTHORIZED, "Bearer");
 }
+
+mod sessions {
+    //! The ready session routes, `TokenPair` and `SessionError` as responses.
+
+    use std::net::SocketAddr;
+    use std::sync::Arc;
+
+    use axum::Router;
+    use axum::extract::{FromRef, State};
+    use axum::middleware::map_response;
+    use axum::response::Response;
+    use axum::routing::{get, post};
+    use jwt_auth::axum::{Authenticated, session_routes};
+    use jwt_auth::store::SessionStore;
+    use jwt_auth::{SessionError, Sessions, TokenPair, Verifier};
+
+    use super::serve;
+    use crate::sessions::{self as scenarios, Down, Log, memory_sessions};
+
+    async fn login<St: SessionStore>(
+        State(sessions): State<Arc<Sessions<St>>>,
+    ) -> Result<TokenPair, SessionError> {
+        sessions.login("42", Some("ada@example.com")).await
+    }
+
+    async fn me(Authenticated(claims): Authenticated) -> String {
+        claims.sub
+    }
+
+    /// The app a user writes: login, the ready routes, a protected route, on a state of the
+    /// sessions alone; and a logging middleware reading the extensions.
+    async fn start<St: SessionStore + 'static>(sessions: Sessions<St>) -> (SocketAddr, Log) {
+        let app = Router::new()
+            .route("/login", post(login::<St>))
+            .route("/me", get(me))
+            .merge(session_routes())
+            .with_state(Arc::new(sessions));
+        serve_logged(app).await
+    }
+
+    async fn serve_logged(app: Router) -> (SocketAddr, Log) {
+        let log = Log::default();
+        let recorder = log.clone();
+        let app = app.layer(map_response(move |response: Response| {
+            if let Some(error) = response.extensions().get::<SessionError>() {
+                recorder.record(error);
+            }
+            async { response }
+        }));
+        (serve(app).await, log)
+    }
+
+    #[tokio::test]
+    async fn rotation_reuse_and_logout() {
+        let (address, log) = start(memory_sessions()).await;
+        scenarios::rotation_reuse_and_logout(address, &log).await;
+    }
+
+    #[tokio::test]
+    async fn malformed_bodies_are_invalid_request() {
+        let (address, log) = start(memory_sessions()).await;
+        scenarios::malformed_bodies(address, &log).await;
+    }
+
+    #[tokio::test]
+    async fn a_store_outage_is_503() {
+        let (address, log) =
+            start(Sessions::new(crate::scenarios::secret(), Down::default())).await;
+        scenarios::down_store(address, &log).await;
+    }
+
+    /// A state with more than the sessions: the routes find them, and the verifier, by
+    /// `FromRef`.
+    #[derive(Clone)]
+    struct AppState {
+        sessions: Arc<Sessions<jwt_auth::MemoryStore>>,
+        verifier: Verifier,
+    }
+
+    impl FromRef<AppState> for Arc<Sessions<jwt_auth::MemoryStore>> {
+        fn from_ref(state: &AppState) -> Self {
+            Arc::clone(&state.sessions)
+        }
+    }
+
+    impl FromRef<AppState> for Verifier {
+        fn from_ref(state: &AppState) -> Self {
+            state.verifier.clone()
+        }
+    }
+
+    #[tokio::test]
+    async fn the_routes_take_what_they_need_from_a_larger_state() {
+        let sessions = Arc::new(memory_sessions());
+        let state = AppState {
+            verifier: sessions.verifier().clone(),
+            sessions,
+        };
+        let app = Router::new()
+            .route("/login", post(login::<jwt_auth::MemoryStore>))
+            .route("/me", get(me))
+            .merge(session_routes())
+            .with_state(state);
+        let (address, log) = serve_logged(app).await;
+        scenarios::rotation_reuse_and_logout(address, &log).await;
+    }
+
+    #[cfg(feature = "redis")]
+    #[tokio::test]
+    async fn redis_stopped_is_503_never_401() {
+        let Some(mut server) = jwt_auth_test_support::RedisServer::start() else {
+            return;
+        };
+        let store =
+            jwt_auth::RedisStore::new(jwt_auth::store::RedisConfig::new(server.url())).unwrap();
+        assert!(store.mirror().wait_synced(time::Duration::seconds(5)).await);
+        let (address, log) = start(Sessions::new(crate::scenarios::secret(), store)).await;
+        let (access, refresh) = scenarios::token_pair(&scenarios::login(address).await);
+        server.kill();
+        scenarios::outage(address, &access, &refresh, &log).await;
+    }
+}

@@ -12,10 +12,14 @@ mod common;
 mod client;
 #[cfg(any(feature = "tower", feature = "axum", feature = "actix-web"))]
 mod scenarios;
+#[cfg(any(feature = "axum", feature = "actix-web"))]
+mod sessions;
 
 #[cfg(feature = "actix-web")]
 mod actix_web;
 #[cfg(feature = "axum")]
 mod axum;
+#[cfg(feature = "tower")]
+mod grpc;
 #[cfg(feature = "tower")]
 mod tower;

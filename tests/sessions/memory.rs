@@ -262,3 +262,38 @@ async fn revocation_entries_expire() {
         RevocationStatus::Active
     );
 }
+
+/// The verifiers' leeway and the sessions' cannot drift apart: built from one `AuthConfig`, a
+/// logged-out session's access token stays refused for the whole leeway past its expiry, which
+/// only holds when the revocation entry outlives the token by the verifier's leeway (a sessions
+/// leeway of its own, the default 60 s, would let it back in after a minute).
+#[tokio::test]
+async fn revocations_outlive_tokens_by_the_configs_leeway() {
+    let clock = ManualClock::at(T0);
+    let config = jwt_auth::AuthConfig::new(secret())
+        .with_leeway(Duration::minutes(5))
+        .with_clock(clock.clone());
+    // One revocation entry at most: a new one makes the store drop what has expired first.
+    let sessions = Sessions::from_config(&config, store(&clock).with_max_entries(1));
+    assert_eq!(sessions.leeway(), Duration::minutes(5));
+    assert_eq!(sessions.verifier().leeway(), config.verifier().leeway());
+
+    let pair = sessions.login("42", None).await.unwrap();
+    sessions.logout(&pair.refresh_token).await.unwrap();
+    // Past the token's expiry, within the leeway: the config's verifier alone (no revocations)
+    // still takes it, so only the revocation entry keeps it out.
+    clock.advance(sessions.access_ttl() + Duration::minutes(4));
+    assert_eq!(
+        config.verifier().verify(&pair.access_token).unwrap().sub,
+        "42"
+    );
+    // The session's entry has not expired, so the full store cannot take another one.
+    assert_eq!(
+        sessions.revoke_token("another").await,
+        Err(SessionError::Store(StoreError::Full { max: 1 }))
+    );
+    assert!(matches!(
+        sessions.verifier().verify(&pair.access_token),
+        Err(VerifyError::Revoked { .. })
+    ));
+}

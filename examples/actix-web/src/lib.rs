@@ -2,13 +2,16 @@
 //! `POST /refresh`, `POST /logout` and `POST /logout-everywhere` go on with it or end it,
 //! `GET /me` requires an access token, `GET /hello` takes one optionally, `GET /health` is public.
 //!
-//! Authentication is `jwt-auth`'s own actix-web integration (feature `actix-web`): the handlers
-//! take `jwt_auth::actix_web::Authenticated` or `MaybeAuthenticated`, and [`app`] logs each
-//! rejection's cause. [`app`] has the routes, CORS, body limit and request timeout; [`server`]
+//! Authentication and sessions are `jwt-auth`'s own actix-web integration (feature
+//! `actix-web`): the handlers take `jwt_auth::actix_web::Authenticated` or `MaybeAuthenticated`,
+//! the session routes are `jwt_auth::actix_web::session_routes`, login returns the sessions'
+//! `TokenPair`, and [`app`] logs each rejection's and each session error's cause from the
+//! response's extensions. [`app`] has the routes, CORS, body limit and request timeout; [`server`]
 //! the server, with its header-read timeout. The framework-neutral parts (settings, accounts,
 //! login rate limit, payloads) are in `example_common`.
 
 use std::net::{IpAddr, Ipv4Addr};
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix_cors::Cors;
@@ -17,11 +20,13 @@ use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::error::InternalError;
 use actix_web::http::{KeepAlive, Method, StatusCode, header};
 use actix_web::middleware::{Next, from_fn};
-use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use actix_web::{
+    App, HttpRequest, HttpResponse, HttpServer, Responder as _, ResponseError as _, web,
+};
 use example_common::api::{BODY_LIMIT, Greeting, HEALTHY, MeResponse};
-use example_common::{Backend, LoginError, LoginRequest, Settings};
-use jwt_auth::AuthError;
-use jwt_auth::actix_web::{Authenticated, MaybeAuthenticated};
+use example_common::{Backend, LoginError, LoginRequest, SessionBackend, Settings};
+use jwt_auth::actix_web::{Authenticated, MaybeAuthenticated, session_routes};
+use jwt_auth::{AuthError, MemoryStore, SessionError};
 
 /// The whole service, for `settings`: what [`server`] runs in each worker.
 pub fn app(
@@ -37,8 +42,17 @@ pub fn app(
     > + use<>,
 > {
     let verifier = web::Data::new(backend.verifier.clone());
-    App::new()
-        .app_data(backend)
+    // The crate's session routes, on whichever store start-up chose.
+    let app = match &backend.sessions {
+        SessionBackend::Memory(sessions) => App::new()
+            .app_data(web::Data::from(Arc::clone(sessions)))
+            .configure(session_routes::<MemoryStore>),
+        #[cfg(feature = "redis")]
+        SessionBackend::Redis(sessions) => App::new()
+            .app_data(web::Data::from(Arc::clone(sessions)))
+            .configure(session_routes::<jwt_auth::RedisStore>),
+    };
+    app.app_data(backend)
         .app_data(verifier)
         .app_data(web::JsonConfig::default().limit(BODY_LIMIT))
         .app_data(RequestTimeout(settings.request_timeout))
@@ -52,21 +66,6 @@ pub fn app(
         .service(
             web::resource("/login")
                 .route(web::post().to(login))
-                .default_service(web::to(|| async { not_allowed("POST") })),
-        )
-        .service(
-            web::resource("/refresh")
-                .route(web::post().to(refresh))
-                .default_service(web::to(|| async { not_allowed("POST") })),
-        )
-        .service(
-            web::resource("/logout")
-                .route(web::post().to(logout))
-                .default_service(web::to(|| async { not_allowed("POST") })),
-        )
-        .service(
-            web::resource("/logout-everywhere")
-                .route(web::post().to(logout_everywhere))
                 .default_service(web::to(|| async { not_allowed("POST") })),
         )
         .service(
@@ -118,8 +117,9 @@ pub fn server(
     Ok(server.run())
 }
 
-/// Logs why a request was not authenticated: the rejection carries its [`AuthError`] in the
-/// response's extensions. The client only gets the generic RFC 6750 description.
+/// Logs why a request was not authenticated or a session request refused: the response carries
+/// its [`AuthError`] or [`SessionError`] in its extensions. The client only gets the generic
+/// description.
 async fn log_rejection(
     request: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -127,6 +127,9 @@ async fn log_rejection(
     let response = next.call(request).await?;
     if let Some(err) = response.response().extensions().get::<AuthError>() {
         example_common::log_rejection(err);
+    }
+    if let Some(err) = response.response().extensions().get::<SessionError>() {
+        example_common::log_session_error(err);
     }
     Ok(response)
 }
@@ -203,36 +206,16 @@ async fn login(
     // Argon2 takes tens of milliseconds of CPU: keep it off the async workers.
     let blocking = backend.clone().into_inner();
     match web::block(move || blocking.authenticate(&request)).await {
-        Ok(Ok((sub, email))) => respond(backend.start_session(&sub, &email).await),
+        Ok(Ok((sub, email))) => match backend.start_session(&sub, &email).await {
+            Ok(pair) => pair.respond_to(&req),
+            Err(err) => err.error_response(),
+        },
         Ok(Err(err)) => respond(err.to_response()),
         Err(err) => {
             tracing::error!(error = %err, "login task failed");
             respond(LoginError::Internal.to_response())
         }
     }
-}
-
-/// `POST /refresh` `{"refresh_token"}`: a new pair.
-async fn refresh(backend: web::Data<Backend>, body: web::Bytes) -> HttpResponse {
-    respond(backend.sessions.refresh_response(&body).await)
-}
-
-/// `POST /logout` `{"refresh_token"}`: ends that session.
-async fn logout(backend: web::Data<Backend>, body: web::Bytes) -> HttpResponse {
-    respond(backend.sessions.logout_response(&body).await)
-}
-
-/// `POST /logout-everywhere` with the bearer access token: ends every session of its subject.
-async fn logout_everywhere(
-    backend: web::Data<Backend>,
-    Authenticated(claims): Authenticated,
-) -> HttpResponse {
-    respond(
-        backend
-            .sessions
-            .logout_everywhere_response(&claims.sub)
-            .await,
-    )
 }
 
 /// `GET /me`: who the token says the caller is.

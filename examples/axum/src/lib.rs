@@ -2,8 +2,10 @@
 //! `POST /refresh`, `POST /logout` and `POST /logout-everywhere` go on with it or end it,
 //! `GET /me` requires an access token, `GET /hello` takes one optionally, `GET /health` is public.
 //!
-//! Authentication is `jwt-auth`'s own axum integration (feature `axum`): the handlers take
-//! `jwt_auth::axum::Authenticated`, and [`app`] logs each rejection's cause. [`app`] has the
+//! Authentication and sessions are `jwt-auth`'s own axum integration (feature `axum`): the
+//! handlers take `jwt_auth::axum::Authenticated`, the session routes are
+//! `jwt_auth::axum::session_routes`, login returns the sessions' `TokenPair`, and [`app`] logs
+//! each rejection's and each session error's cause from the response's extensions. [`app`] has the
 //! routes, CORS, body limit and request timeout; [`serve`] the server, with its header-read
 //! timeout. The framework-neutral parts (settings, accounts, login rate limit, payloads) are in
 //! `example_common`.
@@ -13,7 +15,7 @@ use std::pin::pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRef, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
@@ -22,14 +24,14 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use example_common::api::{BODY_LIMIT, Greeting, HEALTHY, Health, MeResponse};
-use example_common::{Backend, LoginError, LoginRequest, Settings};
+use example_common::{Backend, LoginError, LoginRequest, SessionBackend, Settings};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
-use jwt_auth::axum::Authenticated;
-use jwt_auth::{AuthError, Verifier};
+use jwt_auth::axum::{Authenticated, session_routes};
+use jwt_auth::{AuthError, SessionError, Verifier};
 use tokio::net::TcpListener;
 use tower::ServiceExt as _;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -52,11 +54,15 @@ impl FromRef<AppState> for Verifier {
 /// The whole service, for `settings`. Serve it with [`serve`], which gives each request the
 /// client's [`ConnectInfo`]: the login rate limit is per client address.
 pub fn app(backend: Arc<Backend>, settings: &Settings) -> Router {
+    // The crate's session routes, on whichever store start-up chose.
+    let sessions: Router<AppState> = match &backend.sessions {
+        SessionBackend::Memory(sessions) => session_routes().with_state(Arc::clone(sessions)),
+        #[cfg(feature = "redis")]
+        SessionBackend::Redis(sessions) => session_routes().with_state(Arc::clone(sessions)),
+    };
     let api = Router::new()
         .route("/login", post(login))
-        .route("/refresh", post(refresh))
-        .route("/logout", post(logout))
-        .route("/logout-everywhere", post(logout_everywhere))
+        .merge(sessions)
         .route("/me", get(me))
         .route("/hello", get(hello))
         .route("/health", get(health))
@@ -135,11 +141,15 @@ pub async fn serve(
     graceful.shutdown().await;
 }
 
-/// Logs why a request was not authenticated: the rejection carries its [`AuthError`] in the
-/// response's extensions. The client only gets the generic RFC 6750 description.
+/// Logs why a request was not authenticated or a session request refused: the response carries
+/// its [`AuthError`] or [`SessionError`] in its extensions. The client only gets the generic
+/// description.
 async fn log_rejection(response: Response) -> Response {
     if let Some(err) = response.extensions().get::<AuthError>() {
         example_common::log_rejection(err);
+    }
+    if let Some(err) = response.extensions().get::<SessionError>() {
+        example_common::log_session_error(err);
     }
     response
 }
@@ -187,39 +197,6 @@ async fn login(
             LoginError::Internal.to_response().into_response()
         }
     }
-}
-
-/// `POST /refresh` `{"refresh_token"}`: a new pair.
-async fn refresh(State(state): State<AppState>, body: Bytes) -> Response {
-    state
-        .backend
-        .sessions
-        .refresh_response(&body)
-        .await
-        .into_response()
-}
-
-/// `POST /logout` `{"refresh_token"}`: ends that session.
-async fn logout(State(state): State<AppState>, body: Bytes) -> Response {
-    state
-        .backend
-        .sessions
-        .logout_response(&body)
-        .await
-        .into_response()
-}
-
-/// `POST /logout-everywhere` with the bearer access token: ends every session of its subject.
-async fn logout_everywhere(
-    State(state): State<AppState>,
-    Authenticated(claims): Authenticated,
-) -> Response {
-    state
-        .backend
-        .sessions
-        .logout_everywhere_response(&claims.sub)
-        .await
-        .into_response()
 }
 
 /// `GET /me`: who the token says the caller is.

@@ -5,13 +5,13 @@ use std::fmt;
 use std::net::IpAddr;
 
 use http::{HeaderValue, Response, StatusCode, header};
-use jwt_auth::{AuthError, Claims, Verifier, VerifyError};
+use jwt_auth::{AuthError, Claims, SessionError, TokenPair, Verifier, VerifyError};
 use serde::{Deserialize, Serialize};
 
 use crate::accounts::AccountStore;
 use crate::config::{Settings, StartupError};
 use crate::limiter::{LoginLimiter, RetryAfter};
-use crate::sessions::{SessionBackend, token_response};
+use crate::sessions::SessionBackend;
 
 /// The most a request body may hold, in bytes. A login is well under 1 KiB.
 pub const BODY_LIMIT: usize = 16 * 1024;
@@ -160,8 +160,6 @@ impl Backend {
     /// [`StartupError::Redis`] when a URL is not a Redis URL, both are set, or this build has no
     /// Redis support.
     pub fn new(settings: &Settings, accounts: AccountStore) -> Result<Self, StartupError> {
-        let keys = settings.auth.keys();
-        let verifier = settings.auth.verifier().clone();
         let redis_var = match (&settings.redis_url, settings.redis_cluster_urls.is_empty()) {
             (None, true) => None,
             (Some(_), true) => Some(crate::sessions::REDIS_URL_VAR),
@@ -169,14 +167,14 @@ impl Backend {
             (Some(_), false) => return Err(StartupError::Redis(crate::config::both_redis_vars())),
         };
         let (sessions, verifier) = match redis_var {
-            None => SessionBackend::memory(keys, verifier, settings.access_ttl),
+            None => SessionBackend::memory(&settings.auth, settings.access_ttl),
             #[cfg(feature = "redis")]
             Some(var) => {
                 let config = match &settings.redis_url {
                     Some(url) => jwt_auth::store::RedisConfig::new(url.as_str()),
                     None => jwt_auth::store::RedisConfig::cluster(&settings.redis_cluster_urls),
                 };
-                SessionBackend::redis(keys, verifier, config, settings.access_ttl)
+                SessionBackend::redis(&settings.auth, config, settings.access_ttl)
                     .map_err(|err| StartupError::Redis(format!("{var}: {err}")))?
             }
             #[cfg(not(feature = "redis"))]
@@ -223,19 +221,27 @@ impl Backend {
         Ok((account.id.clone(), account.email.clone()))
     }
 
-    /// `POST /login`'s answer once [`Backend::authenticate`] passed: 200 with the RFC 6749 §5.1
-    /// body, refresh token included, or 503 with `Retry-After` when the store cannot answer.
-    pub async fn start_session(&self, sub: &str, email: &str) -> Response<String> {
-        match self.sessions.login(sub, Some(email)).await {
-            Ok(pair) => {
-                tracing::info!(%sub, sid = %pair.sid, "login succeeded");
-                token_response(&pair)
-            }
-            Err(err) => {
-                tracing::error!(cause = %err, "login failed: cannot start a session");
-                err.to_response()
-            }
-        }
+    /// `POST /login`'s answer once [`Backend::authenticate`] passed: the pair, which each
+    /// framework answers as the RFC 6749 §5.1 token response, or the [`SessionError`] (503 with
+    /// `Retry-After`) when the store cannot answer, logged by [`log_session_error`].
+    ///
+    /// # Errors
+    /// [`SessionError::Store`] when the store cannot take the session.
+    pub async fn start_session(&self, sub: &str, email: &str) -> Result<TokenPair, SessionError> {
+        let pair = self.sessions.login(sub, Some(email)).await?;
+        tracing::info!(%sub, sid = %pair.sid, "login succeeded");
+        Ok(pair)
+    }
+}
+
+/// Logs why a session request was refused, from the [`SessionError`] the response carries in its
+/// extensions: a refused token or a malformed body as information (a reuse is also warned about
+/// by the sessions' event handler), an outage as a warning. The error never holds a token.
+pub fn log_session_error(err: &SessionError) {
+    if err.is_outage() {
+        tracing::warn!(cause = %err, "session request failed");
+    } else {
+        tracing::info!(cause = %err, "session request refused");
     }
 }
 

@@ -5,8 +5,9 @@
 //!   `jwt_auth::AuthConfig`, or a generated secret when it is unset);
 //! - [`AccountStore`]: the users, with Argon2id password hashes;
 //! - [`LoginLimiter`]: the `POST /login` rate limit;
-//! - [`sessions`]: the session routes, on `MemoryStore` or (`REDIS_URL`, `REDIS_CLUSTER_URLS`) `RedisStore`;
-//! - [`api`]: payloads, the login flow, error responses, and rejection logging;
+//! - [`sessions`]: where the sessions live, `MemoryStore` or (`REDIS_URL`, `REDIS_CLUSTER_URLS`) `RedisStore`; the
+//!   session routes are `jwt-auth`'s own;
+//! - [`api`]: payloads, the login flow, login error responses, and rejection logging;
 //! - [`telemetry`]: the `tracing` subscriber.
 //!
 //! Everything here runs in the services. The scenarios both are tested against are a crate of
@@ -22,10 +23,10 @@ pub mod sessions;
 pub mod telemetry;
 
 pub use accounts::{AccountStore, DEMO_EMAIL, DEMO_PASSWORD, DEMO_USER_ID};
-pub use api::{Backend, LoginError, LoginRequest, log_rejection};
+pub use api::{Backend, LoginError, LoginRequest, log_rejection, log_session_error};
 pub use config::{SecretSource, Settings, StartupError};
 pub use limiter::{LoginLimiter, RetryAfter};
-pub use sessions::{REDIS_CLUSTER_URLS_VAR, REDIS_URL_VAR, RefreshRequest, SessionBackend};
+pub use sessions::{REDIS_URL_VAR, SessionBackend};
 
 /// Everything before serving: installs the `tracing` subscriber ([`telemetry::init`]), reads and
 /// logs the [`Settings`], and builds the [`Backend`] with the demo account.

@@ -1,17 +1,16 @@
-//! The session routes' logic, framework-free: `POST /refresh`, `POST /logout` and
-//! `POST /logout-everywhere`, on `MemoryStore` or, when `REDIS_URL` (one Redis) or
-//! `REDIS_CLUSTER_URLS` (a Redis Cluster) is set, `RedisStore`.
+//! Where the sessions live: `MemoryStore`, or `RedisStore` when `REDIS_URL` (one Redis) or
+//! `REDIS_CLUSTER_URLS` (a Redis Cluster) is set. The session routes themselves (`POST /refresh`,
+//! `POST /logout`, `POST /logout-everywhere`) are `jwt-auth`'s own, mounted by each service on
+//! the sessions chosen here.
 
-use std::fmt;
+use std::sync::Arc;
 
-use http::{HeaderValue, Response, StatusCode, header};
 #[cfg(feature = "redis")]
 use jwt_auth::RedisStore;
 use jwt_auth::session::SessionEvent;
 use jwt_auth::store::SessionStore;
 use jwt_auth::store::{RedisConfig, StoreError};
-use jwt_auth::{KeyRing, MemoryStore, SessionError, Sessions, TokenPair, Verifier};
-use serde::Deserialize;
+use jwt_auth::{AuthConfig, MemoryStore, SessionError, Sessions, TokenPair, Verifier};
 use time::Duration;
 
 /// The variable naming the Redis the sessions live in; unset, they live in this process.
@@ -20,41 +19,27 @@ pub const REDIS_URL_VAR: &str = "REDIS_URL";
 /// comma-separated, instead of [`REDIS_URL_VAR`].
 pub const REDIS_CLUSTER_URLS_VAR: &str = "REDIS_CLUSTER_URLS";
 
-/// `POST /refresh` and `POST /logout` body.
-#[derive(Deserialize)]
-pub struct RefreshRequest {
-    /// The refresh token: never log it.
-    pub refresh_token: String,
-}
-
-impl fmt::Debug for RefreshRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RefreshRequest").finish_non_exhaustive()
-    }
-}
-
 /// Where the sessions live. `SessionStore` is not object-safe (its methods return futures), so
 /// the choice made at start-up is an enum.
 #[derive(Debug)]
 pub enum SessionBackend {
     /// In this process only.
-    Memory(Sessions<MemoryStore>),
+    Memory(Arc<Sessions<MemoryStore>>),
     /// In Redis, shared by every instance.
     #[cfg(feature = "redis")]
-    Redis(Sessions<RedisStore>),
+    Redis(Arc<Sessions<RedisStore>>),
 }
 
 impl SessionBackend {
     /// Sessions in memory, answering access tokens that live `access_ttl`, and `verifier`
     /// extended with their revocation view.
-    pub fn memory(keys: &KeyRing, verifier: Verifier, access_ttl: Duration) -> (Self, Verifier) {
-        let store = MemoryStore::new();
-        let revocations = store.revocations();
-        let sessions = configure(Sessions::new(keys, store), &verifier, access_ttl);
-        (
-            Self::Memory(sessions),
-            verifier.with_revocation(revocations),
-        )
+    pub fn memory(config: &AuthConfig, access_ttl: Duration) -> (Self, Verifier) {
+        let sessions = configure(
+            Sessions::from_config(config, MemoryStore::new()),
+            access_ttl,
+        );
+        let verifier = sessions.verifier().clone();
+        (Self::Memory(Arc::new(sessions)), verifier)
     }
 
     /// Sessions in the Redis (or Redis Cluster) of `config`, answering access tokens that live
@@ -65,15 +50,14 @@ impl SessionBackend {
     /// When a URL is not a Redis URL, or a cluster has no seed.
     #[cfg(feature = "redis")]
     pub fn redis(
-        keys: &KeyRing,
-        verifier: Verifier,
-        config: RedisConfig,
+        config: &AuthConfig,
+        redis: RedisConfig,
         access_ttl: Duration,
     ) -> Result<(Self, Verifier), StoreError> {
-        let store = RedisStore::new(config)?;
-        let revocations = store.revocations();
-        let sessions = configure(Sessions::new(keys, store), &verifier, access_ttl);
-        Ok((Self::Redis(sessions), verifier.with_revocation(revocations)))
+        let store = RedisStore::new(redis)?;
+        let sessions = configure(Sessions::from_config(config, store), access_ttl);
+        let verifier = sessions.verifier().clone();
+        Ok((Self::Redis(Arc::new(sessions)), verifier))
     }
 
     /// For Redis, waits up to `timeout` until the revocation mirror has loaded every entry: a
@@ -108,73 +92,15 @@ impl SessionBackend {
             Self::Redis(sessions) => sessions.login(sub, email).await,
         }
     }
-
-    /// `POST /refresh` with a body already read: 200 and a new pair, 400 `invalid_request` for a
-    /// body that is not `{"refresh_token": "..."}`, 400 `invalid_grant` for a refused token, 503
-    /// with `Retry-After` when the store cannot answer.
-    pub async fn refresh_response(&self, body: &[u8]) -> Response<String> {
-        let Some(request) = parse(body) else {
-            return invalid_request();
-        };
-        let refreshed = match self {
-            Self::Memory(sessions) => sessions.refresh(request.refresh_token.as_str()).await,
-            #[cfg(feature = "redis")]
-            Self::Redis(sessions) => sessions.refresh(request.refresh_token.as_str()).await,
-        };
-        match refreshed {
-            Ok(pair) => token_response(&pair),
-            Err(err) => session_error(&err, "refresh refused"),
-        }
-    }
-
-    /// `POST /logout`: ends the session of the refresh token in `body`; 204, or as
-    /// [`SessionBackend::refresh_response`] for a bad body, a refused token or an outage.
-    pub async fn logout_response(&self, body: &[u8]) -> Response<String> {
-        let Some(request) = parse(body) else {
-            return invalid_request();
-        };
-        let ended = match self {
-            Self::Memory(sessions) => sessions.logout(request.refresh_token.as_str()).await,
-            #[cfg(feature = "redis")]
-            Self::Redis(sessions) => sessions.logout(request.refresh_token.as_str()).await,
-        };
-        match ended {
-            Ok(()) => no_content(),
-            Err(err) => session_error(&err, "logout refused"),
-        }
-    }
-
-    /// `POST /logout-everywhere` for the authenticated `sub`: 204, or 503 with `Retry-After`.
-    pub async fn logout_everywhere_response(&self, sub: &str) -> Response<String> {
-        let ended = match self {
-            Self::Memory(sessions) => sessions.logout_everywhere(sub).await,
-            #[cfg(feature = "redis")]
-            Self::Redis(sessions) => sessions.logout_everywhere(sub).await,
-        };
-        match ended {
-            Ok(()) => {
-                tracing::info!(%sub, "logged out everywhere");
-                no_content()
-            }
-            Err(err) => session_error(&err, "logout everywhere failed"),
-        }
-    }
 }
 
 /// Sets the access-token lifetime, and logs a reused refresh token (a stolen one, or a client
-/// bug) as a warning, the signal to alert on, and a repeated one (two tabs, or a retry) as
-/// information. Logouts are the routes' own.
-/// Access tokens that live `access_ttl`, and revocation entries kept for `verifier`'s leeway past
-/// them (`JWT_LEEWAY_SECS`): a shorter retention would let a revoked token back in until the
-/// leeway ran out.
-fn configure<S: SessionStore>(
-    sessions: Sessions<S>,
-    verifier: &Verifier,
-    access_ttl: Duration,
-) -> Sessions<S> {
+/// bug) as a warning, the signal to alert on, a repeated one (two tabs, or a retry) and a logout
+/// everywhere as information. Refused requests are logged from the responses' extensions
+/// (`api::log_session_error`).
+fn configure<S: SessionStore>(sessions: Sessions<S>, access_ttl: Duration) -> Sessions<S> {
     sessions
         .with_access_ttl(access_ttl)
-        .with_leeway(verifier.leeway())
         .with_event_handler(|event| match event {
             SessionEvent::Reused { sub, sid } => {
                 tracing::warn!(%sub, %sid, "refresh token reused: session revoked");
@@ -182,60 +108,11 @@ fn configure<S: SessionStore>(
             SessionEvent::Repeated { sub, sid } => {
                 tracing::info!(%sub, %sid, "refresh token presented again within its grace");
             }
+            SessionEvent::LoggedOutEverywhere { sub } => {
+                tracing::info!(%sub, "logged out everywhere");
+            }
             _ => {}
         })
-}
-
-fn parse(body: &[u8]) -> Option<RefreshRequest> {
-    serde_json::from_slice(body).ok()
-}
-
-/// 200 with the RFC 6749 §5.1 body, `Cache-Control: no-store`.
-pub fn token_response(pair: &TokenPair) -> Response<String> {
-    // A `TokenPair` is four plain fields: serializing it cannot fail.
-    let body = serde_json::to_string(pair).unwrap_or_default();
-    let mut response = Response::new(body);
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
-}
-
-fn no_content() -> Response<String> {
-    let mut response = Response::new(String::new());
-    *response.status_mut() = StatusCode::NO_CONTENT;
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
-}
-
-fn invalid_request() -> Response<String> {
-    let mut response = Response::new(
-        r#"{"error":"invalid_request","error_description":"Expected a JSON object with a string field refresh_token"}"#
-            .to_owned(),
-    );
-    *response.status_mut() = StatusCode::BAD_REQUEST;
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
-}
-
-/// The error's response; its precise cause (which never holds a token) goes to the log.
-fn session_error(err: &SessionError, what: &str) -> Response<String> {
-    if err.is_invalid_grant() {
-        tracing::info!(cause = %err, "{what}");
-    } else {
-        tracing::warn!(cause = %err, "{what}");
-    }
-    err.to_response()
 }
 
 #[cfg(test)]
@@ -247,9 +124,8 @@ mod tests {
     #[test]
     fn revocations_outlive_tokens_by_the_verifiers_leeway() {
         let (secret, _) = Secret::generate();
-        let verifier = Verifier::new(&secret).with_leeway(Duration::minutes(5));
-        let (backend, _) =
-            SessionBackend::memory(&KeyRing::new(secret), verifier, Duration::minutes(15));
+        let config = AuthConfig::new(&secret).with_leeway(Duration::minutes(5));
+        let (backend, _) = SessionBackend::memory(&config, Duration::minutes(15));
         let SessionBackend::Memory(sessions) = &backend else {
             panic!("asked for memory");
         };
