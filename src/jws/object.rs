@@ -472,17 +472,7 @@ impl<'a> Scanner<'a> {
         Ok(())
     }
 
-    /// Skips digits, eight at a time while there are.
     fn digits(&mut self) {
-        while let Some(chunk) = self.bytes.get(self.pos..self.pos + 8) {
-            // `&`, not `&&`: the whole chunk at once, in vector compares.
-            #[allow(clippy::needless_bitwise_bool)]
-            let all_digits = chunk.iter().fold(true, |all, b| all & b.is_ascii_digit());
-            if !all_digits {
-                break;
-            }
-            self.pos += 8;
-        }
         while let Some(b'0'..=b'9') = self.peek() {
             self.pos += 1;
         }
