@@ -129,30 +129,11 @@ fn unescape(inner: &str) -> String {
 
 /// The code unit of four hex digits.
 fn hex4(digits: Option<&[u8]>) -> Option<u16> {
-    /// Each byte's value as a hex digit, or -1.
-    // `i` stays below 10, so the casts are exact (`From` is not available in a constant).
-    #[allow(clippy::cast_possible_truncation, clippy::cast_possible_wrap)]
-    const HEX: [i8; 256] = {
-        let mut table = [-1; 256];
-        let mut i = 0;
-        while i < 10 {
-            table[b'0' as usize + i] = i as i8;
-            i += 1;
-        }
-        let mut i = 0;
-        while i < 6 {
-            table[b'a' as usize + i] = 10 + i as i8;
-            table[b'A' as usize + i] = 10 + i as i8;
-            i += 1;
-        }
-        table
-    };
-    let &[a, b, c, d] = digits? else {
-        return None;
-    };
-    let digit = |byte: u8| i32::from(HEX[usize::from(byte)]);
-    // A -1 anywhere leaves the sign bit set, and the conversion refuses it.
-    u16::try_from((digit(a) << 12) | (digit(b) << 8) | (digit(c) << 4) | digit(d)).ok()
+    let digits = digits.filter(|digits| digits.len() == 4)?;
+    let unit = digits.iter().try_fold(0, |unit, &byte| {
+        Some((unit << 4) | char::from(byte).to_digit(16)?)
+    })?;
+    u16::try_from(unit).ok()
 }
 
 /// The first top-level name that appears more than once. Objects are small (the product's have
