@@ -14,6 +14,7 @@
 //! `serde_json`, from the value text kept here.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 
 use super::limits::{MAX_JSON_DEPTH, MAX_JSON_MEMBERS, MAX_JSON_VALUES};
 use super::{ECHOED_VALUE_CHARS, TokenPart, VerifyError, echo};
@@ -137,9 +138,8 @@ fn hex4(digits: Option<&[u8]>) -> Option<u16> {
 }
 
 /// The first top-level name that appears more than once. Objects are small (the product's have
-/// four members), so pairwise comparison beats sorting until a hostile one is large; then the
-/// names are sorted by length and leading bytes first, which settles almost every comparison
-/// without comparing whole strings. [`MAX_JSON_MEMBERS`] bounds the sort.
+/// four members): comparing each name with those after it costs less than hashing them, until a
+/// hostile object of many long names, which a set settles in a time linear in its length.
 fn first_repeated<'m>(members: &'m [(Cow<'_, str>, &str)]) -> Option<&'m str> {
     const PAIRWISE_UP_TO: usize = 16;
     if members.len() <= PAIRWISE_UP_TO {
@@ -150,17 +150,11 @@ fn first_repeated<'m>(members: &'m [(Cow<'_, str>, &str)]) -> Option<&'m str> {
                 .then_some(name.as_ref())
         });
     }
-    let mut names: Vec<(usize, u64, &str)> = members
+    let mut seen = HashSet::with_capacity(members.len());
+    members
         .iter()
-        .map(|(name, _)| {
-            let mut prefix = [0_u8; 8];
-            let len = name.len().min(8);
-            prefix[..len].copy_from_slice(&name.as_bytes()[..len]);
-            (name.len(), u64::from_be_bytes(prefix), name.as_ref())
-        })
-        .collect();
-    names.sort_unstable();
-    names.windows(2).find(|w| w[0] == w[1]).map(|w| w[0].2)
+        .map(|(name, _)| name.as_ref())
+        .find(|name| !seen.insert(*name))
 }
 
 /// Why a scan stopped.
