@@ -1,6 +1,10 @@
 //! What rejecting hostile input costs, against the budget of issue 12: for every input up to
 //! [`Verifier::MAX_TOKEN_LEN`], rejecting it costs at most the larger of 10x a valid verify of the product's
-//! token and 2x an HMAC-SHA256 over the same bytes.
+//! token and 2x an HMAC-SHA256 over the same bytes. The cases signed with the key (only a key
+//! holder can make them) have the budget of issue 16 as well: at most 3x an HMAC-SHA256 over the
+//! same bytes, and no more than `jsonwebtoken` 12's `decode` spends on the same token (with
+//! `Validation::new(HS256)`, into a `serde_json::Map` for the cases read into one, else into the
+//! product's registered claims).
 //!
 //! ```sh
 //! cargo bench --bench hostile                       # rust-crypto backend
@@ -31,6 +35,34 @@ const CLAIMS_START: &str = r#"{"sub":"42","exp":4102444800,"x":"#;
 mod common;
 
 use common::{MacKey, median_ns};
+
+/// What `jsonwebtoken::decode` reads the cases not read into a map into: the registered claims
+/// the verifier reads.
+#[derive(serde::Deserialize)]
+#[allow(dead_code)] // read, never used
+struct Registered {
+    sub: Option<String>,
+    exp: Option<serde_json::Value>,
+    iat: Option<i64>,
+}
+
+/// `jsonwebtoken::decode` on a token, as its user writes it; whether it accepted the token.
+fn jsonwebtoken_decode(
+    key: &jsonwebtoken::DecodingKey,
+    validation: &jsonwebtoken::Validation,
+    case: &Case,
+) -> bool {
+    if case.custom {
+        jsonwebtoken::decode::<serde_json::Map<String, serde_json::Value>>(
+            black_box(&case.token),
+            key,
+            validation,
+        )
+        .is_ok()
+    } else {
+        jsonwebtoken::decode::<Registered>(black_box(&case.token), key, validation).is_ok()
+    }
+}
 
 /// A hostile token and what it is.
 struct Case {
@@ -434,6 +466,8 @@ fn main() {
         .issue("123456", Some("ada@example.com"))
         .unwrap();
     let cases = cases(&key);
+    let jwt_key = jsonwebtoken::DecodingKey::from_secret(SECRET.as_bytes()).expect("a key");
+    let jwt_validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::HS256);
     for case in &cases {
         let result = if case.custom {
             verifier
@@ -444,6 +478,14 @@ fn main() {
         };
         let err = result.expect_err(case.name);
         println!("{:<38} {:>5} bytes: {err}", case.name, case.token.len());
+        if case.name.starts_with("signed") {
+            let accepted = jsonwebtoken_decode(&jwt_key, &jwt_validation, case);
+            println!(
+                "{:<38} jsonwebtoken::decode {}",
+                "",
+                if accepted { "ACCEPTS it" } else { "refuses it" }
+            );
+        }
     }
 
     let mut c = Criterion::default()
@@ -474,10 +516,19 @@ fn main() {
         group.bench_function(format!("{} (HMAC)", case.name), |b| {
             b.iter(|| key.tag(black_box(&bytes)));
         });
+        if case.name.starts_with("signed") {
+            group.bench_function(format!("{} (jsonwebtoken)", case.name), |b| {
+                b.iter(|| jsonwebtoken_decode(&jwt_key, &jwt_validation, case));
+            });
+        }
     }
     group.finish();
     c.final_summary();
+    summary(&cases, started);
+}
 
+/// Each case's median against its budgets, from what criterion wrote in this run.
+fn summary(cases: &[Case], started: SystemTime) {
     let Some(valid) = median_ns("hostile", &dir("valid product token"), started) else {
         println!("\n(no summary: run the whole bench, without a filter, to get the ratios)");
         return;
@@ -492,7 +543,8 @@ fn main() {
         "case", "bytes", "median ns", "HMAC ns", "budget ns", "ratio"
     );
     let mut over = 0;
-    for case in &cases {
+    let mut signed = Vec::new();
+    for case in cases {
         let (Some(median), Some(hmac)) = (
             median_ns("hostile", &dir(case.name), started),
             median_ns("hostile", &dir(&format!("{} (HMAC)", case.name)), started),
@@ -511,6 +563,37 @@ fn main() {
             case.token.len(),
             if ratio > 1.0 { "OVER" } else { "ok" }
         );
+        if let Some(jwt) = median_ns(
+            "hostile",
+            &dir(&format!("{} (jsonwebtoken)", case.name)),
+            started,
+        ) {
+            signed.push((case.name, median, hmac, jwt));
+        }
     }
     println!("  {over} case(s) over budget");
+    if signed.is_empty() {
+        return;
+    }
+    println!(
+        "\nSigned cases against the budget of issue 16: at most 3 x HMAC over the same bytes, and \
+         no more than jsonwebtoken::decode on the same token:"
+    );
+    println!(
+        "  {:<38} {:>10} {:>10} {:>12} {:>9} {:>9}",
+        "case", "median ns", "HMAC ns", "jsonwebtoken", "/ 3xHMAC", "/ jwt"
+    );
+    let mut over = 0;
+    for (name, median, hmac, jwt) in signed {
+        let (per_hmac, per_jwt) = (median / (3.0 * hmac), median / jwt);
+        let ok = per_hmac <= 1.0 && per_jwt <= 1.0;
+        if !ok {
+            over += 1;
+        }
+        println!(
+            "  {name:<38} {median:>10.0} {hmac:>10.0} {jwt:>12.0} {per_hmac:>9.2} {per_jwt:>9.2} {}",
+            if ok { "ok" } else { "OVER" }
+        );
+    }
+    println!("  {over} signed case(s) over the issue-16 budget");
 }

@@ -14,6 +14,7 @@
 //! `serde_json`, from the value text kept here.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 
 use super::limits::{MAX_JSON_DEPTH, MAX_JSON_MEMBERS, MAX_JSON_VALUES};
 use super::{ECHOED_VALUE_CHARS, TokenPart, VerifyError, echo};
@@ -129,36 +130,16 @@ fn unescape(inner: &str) -> String {
 
 /// The code unit of four hex digits.
 fn hex4(digits: Option<&[u8]>) -> Option<u16> {
-    /// Each byte's value as a hex digit, or -1.
-    // `i` stays below 10, so the casts are exact (`From` is not available in a constant).
-    #[allow(clippy::cast_possible_truncation, clippy::cast_possible_wrap)]
-    const HEX: [i8; 256] = {
-        let mut table = [-1; 256];
-        let mut i = 0;
-        while i < 10 {
-            table[b'0' as usize + i] = i as i8;
-            i += 1;
-        }
-        let mut i = 0;
-        while i < 6 {
-            table[b'a' as usize + i] = 10 + i as i8;
-            table[b'A' as usize + i] = 10 + i as i8;
-            i += 1;
-        }
-        table
-    };
-    let &[a, b, c, d] = digits? else {
-        return None;
-    };
-    let digit = |byte: u8| i32::from(HEX[usize::from(byte)]);
-    // A -1 anywhere leaves the sign bit set, and the conversion refuses it.
-    u16::try_from((digit(a) << 12) | (digit(b) << 8) | (digit(c) << 4) | digit(d)).ok()
+    let digits = digits.filter(|digits| digits.len() == 4)?;
+    let unit = digits.iter().try_fold(0, |unit, &byte| {
+        Some((unit << 4) | char::from(byte).to_digit(16)?)
+    })?;
+    u16::try_from(unit).ok()
 }
 
 /// The first top-level name that appears more than once. Objects are small (the product's have
-/// four members), so pairwise comparison beats sorting until a hostile one is large; then the
-/// names are sorted by length and leading bytes first, which settles almost every comparison
-/// without comparing whole strings. [`MAX_JSON_MEMBERS`] bounds the sort.
+/// four members): comparing each name with those after it costs less than hashing them, until a
+/// hostile object of many long names, which a set settles in a time linear in its length.
 fn first_repeated<'m>(members: &'m [(Cow<'_, str>, &str)]) -> Option<&'m str> {
     const PAIRWISE_UP_TO: usize = 16;
     if members.len() <= PAIRWISE_UP_TO {
@@ -169,17 +150,11 @@ fn first_repeated<'m>(members: &'m [(Cow<'_, str>, &str)]) -> Option<&'m str> {
                 .then_some(name.as_ref())
         });
     }
-    let mut names: Vec<(usize, u64, &str)> = members
+    let mut seen = HashSet::with_capacity(members.len());
+    members
         .iter()
-        .map(|(name, _)| {
-            let mut prefix = [0_u8; 8];
-            let len = name.len().min(8);
-            prefix[..len].copy_from_slice(&name.as_bytes()[..len]);
-            (name.len(), u64::from_be_bytes(prefix), name.as_ref())
-        })
-        .collect();
-    names.sort_unstable();
-    names.windows(2).find(|w| w[0] == w[1]).map(|w| w[0].2)
+        .map(|(name, _)| name.as_ref())
+        .find(|name| !seen.insert(*name))
 }
 
 /// Why a scan stopped.
@@ -496,17 +471,7 @@ impl<'a> Scanner<'a> {
         Ok(())
     }
 
-    /// Skips digits, eight at a time while there are.
     fn digits(&mut self) {
-        while let Some(chunk) = self.bytes.get(self.pos..self.pos + 8) {
-            // `&`, not `&&`: the whole chunk at once, in vector compares.
-            #[allow(clippy::needless_bitwise_bool)]
-            let all_digits = chunk.iter().fold(true, |all, b| all & b.is_ascii_digit());
-            if !all_digits {
-                break;
-            }
-            self.pos += 8;
-        }
         while let Some(b'0'..=b'9') = self.peek() {
             self.pos += 1;
         }
