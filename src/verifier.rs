@@ -15,7 +15,6 @@ use crate::jws::{ECHOED_VALUE_CHARS, TokenPart, VerifyError, echo};
 use crate::key::KeyRing;
 use crate::key::ring::RingKey;
 use crate::store::{RevocationStatus, RevocationView};
-use crate::web::{AuthError, Authorization, BearerError};
 
 /// Verifies HS256 tokens under the crate's policy and returns their typed [`Claims`].
 ///
@@ -396,104 +395,6 @@ impl Verifier {
         // Last, so that a token refused by any other rule never costs what building the
         // caller's custom claims can (a `serde_json::Value` allocates for every array).
         parsed.into_claims()
-    }
-
-    /// Reads the bearer token from a request's `Authorization` header and verifies it.
-    /// `authorization` is an [`http::HeaderMap`](::http::HeaderMap) or an [`Authorization`] read
-    /// from raw header bytes.
-    ///
-    /// ```
-    /// use http::{HeaderMap, HeaderValue, header::AUTHORIZATION};
-    ///
-    /// let (secret, _) = jwt_auth::Secret::generate();
-    /// let token = jwt_auth::Issuer::new(&secret).issue("42", None)?;
-    /// let mut headers = HeaderMap::new();
-    /// headers.insert(AUTHORIZATION, HeaderValue::try_from(format!("Bearer {token}"))?);
-    /// assert_eq!(jwt_auth::Verifier::new(&secret).authenticate(&headers)?.sub, "42");
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    ///
-    /// # Errors
-    /// [`AuthError::Bearer`] when the header carries no usable token, [`AuthError::Token`] when
-    /// the token is rejected. Either maps to its RFC 6750 response with
-    /// [`AuthError::to_response`].
-    pub fn authenticate<'a>(
-        &self,
-        authorization: impl Into<Authorization<'a>>,
-    ) -> Result<Claims, AuthError> {
-        self.authenticate_as(authorization)
-    }
-
-    /// [`Verifier::authenticate`] with custom claims of type `C`.
-    ///
-    /// ```
-    /// use jwt_auth::Authorization;
-    ///
-    /// let (secret, _) = jwt_auth::Secret::generate();
-    /// let token = jwt_auth::Issuer::new(&secret).issue("42", None)?;
-    /// let header = format!("Bearer {token}");
-    /// let claims = jwt_auth::Verifier::new(&secret)
-    ///     .authenticate_as::<serde_json::Map<String, serde_json::Value>>(Authorization::from_values([header.as_bytes()]))?;
-    /// assert!(claims.custom.is_empty());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    ///
-    /// # Errors
-    /// As [`Verifier::authenticate`].
-    pub fn authenticate_as<'a, C: DeserializeOwned>(
-        &self,
-        authorization: impl Into<Authorization<'a>>,
-    ) -> Result<Claims<C>, AuthError> {
-        Ok(self.verify_as(authorization.into().token()?)?)
-    }
-
-    /// For routes where signing in is optional: `Ok(None)` when the request has no
-    /// `Authorization` header at all, and otherwise exactly what [`Verifier::authenticate`]
-    /// answers, so a client whose token expired is still told to sign in again rather than
-    /// served as anonymous.
-    ///
-    /// ```
-    /// use http::{HeaderMap, HeaderValue, header::AUTHORIZATION};
-    ///
-    /// let (secret, _) = jwt_auth::Secret::generate();
-    /// let verifier = jwt_auth::Verifier::new(&secret);
-    /// assert_eq!(verifier.authenticate_optional(&HeaderMap::new()), Ok(None));
-    ///
-    /// let mut headers = HeaderMap::new();
-    /// headers.insert(AUTHORIZATION, HeaderValue::from_static("Bearer expired.or.forged"));
-    /// assert!(verifier.authenticate_optional(&headers).is_err());
-    /// ```
-    ///
-    /// # Errors
-    /// As [`Verifier::authenticate`], except [`BearerError::Missing`].
-    pub fn authenticate_optional<'a>(
-        &self,
-        authorization: impl Into<Authorization<'a>>,
-    ) -> Result<Option<Claims>, AuthError> {
-        self.authenticate_optional_as(authorization)
-    }
-
-    /// [`Verifier::authenticate_optional`] with custom claims of type `C`.
-    ///
-    /// ```
-    /// let (secret, _) = jwt_auth::Secret::generate();
-    /// let verifier = jwt_auth::Verifier::new(&secret);
-    /// let none = verifier.authenticate_optional_as::<()>(jwt_auth::Authorization::from_values([]))?;
-    /// assert!(none.is_none());
-    /// # Ok::<(), jwt_auth::AuthError>(())
-    /// ```
-    ///
-    /// # Errors
-    /// As [`Verifier::authenticate_optional`].
-    pub fn authenticate_optional_as<'a, C: DeserializeOwned>(
-        &self,
-        authorization: impl Into<Authorization<'a>>,
-    ) -> Result<Option<Claims<C>>, AuthError> {
-        match authorization.into().token() {
-            Err(BearerError::Missing) => Ok(None),
-            Err(other) => Err(other.into()),
-            Ok(token) => Ok(Some(self.verify_as(token)?)),
-        }
     }
 
     /// The keys the signature may be checked against, after the header rules. The headers every

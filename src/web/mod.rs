@@ -3,6 +3,7 @@
 //!
 //! Named `web` so that it does not shadow the `http` crate inside this one.
 
+mod authenticate;
 mod bearer;
 mod rejection;
 pub(crate) mod session;
