@@ -62,6 +62,12 @@ impl Secret {
     /// of the bytes: the same secret gets the same verdict and the same problems on every call,
     /// thread and process.
     ///
+    /// The pattern estimate looks words up in the `passwords` crate's list, which that crate
+    /// searches with a linear scan when it is built with debug assertions: judging a long secret
+    /// made of words then takes seconds in a debug build. This workspace builds it with
+    /// `[profile.dev.package.passwords] opt-level = 3, debug-assertions = false`; a service's own
+    /// `Cargo.toml` can do the same.
+    ///
     /// # Errors
     /// [`WeakSecret`] listing every rule it fails.
     ///
