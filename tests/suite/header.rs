@@ -6,13 +6,26 @@ use jwt_auth::{TokenPart, Verifier, VerifyError};
 #[test]
 fn only_hs256_is_accepted() {
     for alg in [
-        "none", "None", "NONE", "nOnE", "HS512", "HS384", "RS256", "ES256", "hs256", "PS256",
+        "none", "None", "NONE", "nOnE", "HS512", "HS384", "RS256", "ES384", "es256", "eddsa",
+        "Ed25519", "hs256", "PS256",
     ] {
         let token = token_with_header(&format!(r#"{{"alg":"{alg}","typ":"JWT"}}"#));
         assert_eq!(
             verifier().verify(&token),
             Err(VerifyError::UnsupportedAlgorithm {
                 alg: alg.to_owned()
+            }),
+            "alg {alg}"
+        );
+    }
+    // The crate's public-key algorithms: refused by a verifier without keys of them.
+    for alg in ["ES256", "EdDSA"] {
+        let token = token_with_header(&format!(r#"{{"alg":"{alg}","typ":"JWT"}}"#));
+        assert_eq!(
+            verifier().verify(&token),
+            Err(VerifyError::NoKeyForAlgorithm {
+                alg,
+                held: vec!["HS256"]
             }),
             "alg {alg}"
         );
