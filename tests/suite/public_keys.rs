@@ -363,7 +363,7 @@ fn an_hs256_token_never_meets_a_public_key() {
 
 #[test]
 fn an_es256_token_at_an_hmac_only_verifier_is_refused() {
-    let token = Issuer::new(&es256())
+    let token = Issuer::new(es256())
         .with_clock(clock())
         .issue("42", None)
         .unwrap();
@@ -490,7 +490,7 @@ fn dual_stack_verifies_both_kinds() {
     );
     assert!(
         v.verify(
-            &Issuer::new(&es256())
+            &Issuer::new(es256())
                 .with_clock(clock())
                 .issue("42", None)
                 .unwrap()
@@ -528,7 +528,7 @@ fn the_jwks_publishes_public_members_only_and_round_trips() {
         .unwrap()
         .into_key_set()
         .unwrap();
-    let token = Issuer::new(&ed25519())
+    let token = Issuer::new(ed25519())
         .with_clock(clock())
         .issue("42", None)
         .unwrap();
