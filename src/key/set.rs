@@ -150,7 +150,7 @@ impl KeySet {
     }
 }
 
-/// A [`Secret`], a [`KeyRing`], or anything else that makes a ring: the HS256 keys alone.
+/// A [`Secret`](crate::Secret), a [`KeyRing`], or anything else that makes a ring: the HS256 keys alone.
 impl<T: Into<KeyRing>> From<T> for KeySet {
     fn from(ring: T) -> Self {
         Self::new().with_ring(ring)
