@@ -496,11 +496,13 @@ impl Verifier {
         kid: Option<&str>,
     ) -> Result<Candidates<'_>, VerifyError> {
         let keys = self.keys.public_keys();
-        if !keys.iter().any(|key| key.algorithm() == alg) {
-            return Err(no_key_for(&self.keys, alg));
-        }
+        let holds_alg = keys.iter().any(|key| key.algorithm() == alg);
         let Some(kid) = kid else {
-            return Ok(Candidates::Public { alg, keys });
+            return if holds_alg {
+                Ok(Candidates::Public { alg, keys })
+            } else {
+                Err(no_key_for(&self.keys, alg))
+            };
         };
         match keys.iter().find(|key| key.kid() == kid) {
             Some(key) if key.algorithm() == alg => Ok(Candidates::Public {
@@ -512,6 +514,7 @@ impl Verifier {
                 key_alg: key.algorithm().as_str(),
                 alg: alg.as_str(),
             }),
+            None if !holds_alg => Err(no_key_for(&self.keys, alg)),
             None => Err(VerifyError::UnknownPublicKeyId {
                 kid: kid.to_owned(),
                 known: keys.iter().map(|key| key.kid().to_owned()).collect(),
