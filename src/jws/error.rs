@@ -208,7 +208,7 @@ pub enum VerifyError {
         /// The token's `alg`.
         alg: &'static str,
     },
-    /// A public-key token's header carries or locates a key (`jwk`, `jku`, `x5u`, `x5c`): a
+    /// A header carries or locates a key (`jwk`, `jku`, `x5u`, `x5c`): a
     /// verifier never takes the key to check a signature from the token itself.
     #[error(
         "the header carries `{header}`, a key or a key's location; keys come from the verifier only"

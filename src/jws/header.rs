@@ -1,7 +1,6 @@
 //! The JOSE header rules: `alg` one the crate has (`HS256`, `ES256`, `EdDSA`), no `crit`, `typ`
-//! absent or `JWT` (or `at+jwt` for public-key tokens); `kid` read to pick a key, and `jku`,
-//! `x5u`, `jwk` never followed (refused outright on public-key tokens, where they would name the
-//! key to check the signature with).
+//! absent or `JWT` (or `at+jwt` for public-key tokens); `kid` read to pick a key, and `jwk`,
+//! `jku`, `x5u`, `x5c` refused, never followed.
 
 use std::borrow::Cow;
 
@@ -12,9 +11,9 @@ use crate::key::{Algorithm, kid_is_safe};
 /// `{"alg":"HS256","typ":"JWT"}` in base64url: the header every peer writes.
 pub(crate) const ENCODED_HEADER: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
 
-/// Headers that carry or locate a key: on a public-key token each would name the key its
-/// signature should be checked with (CVE-2018-0114, CVE-2022-23540 class), so such a token is
-/// refused rather than the header ignored.
+/// Headers that carry or locate a key: each would name the key the signature should be checked
+/// with (CVE-2018-0114, CVE-2022-23540 class). No issuer the product runs writes them, so a token
+/// carrying one is refused rather than the header ignored, whatever its `alg`.
 const EMBEDDED_KEY_HEADERS: [&str; 4] = ["jwk", "jku", "x5u", "x5c"];
 
 /// What the verifier needs from a header that passed the rules.
@@ -65,10 +64,9 @@ pub(crate) fn check(json: &[u8]) -> Result<Header<'_>, VerifyError> {
             });
         }
     }
-    if public
-        && let Some(name) = EMBEDDED_KEY_HEADERS
-            .into_iter()
-            .find(|name| header.get(name).is_some())
+    if let Some(name) = EMBEDDED_KEY_HEADERS
+        .into_iter()
+        .find(|name| header.get(name).is_some())
     {
         return Err(VerifyError::EmbeddedKey { header: name });
     }
