@@ -1,6 +1,7 @@
 //! Not part of the API, exempt from semantic versioning: hooks for the crate's own known-answer
 //! tests (`tests/wycheproof.rs`), which need the backend's HMAC on arbitrary keys, messages and
-//! tag lengths that no token can carry.
+//! tag lengths, and the public-key signature check on arbitrary messages and signatures, that no
+//! token can carry.
 
 /// HMAC-SHA256 of `message` under `key`, computed by the compiled-in backend.
 ///
@@ -23,4 +24,17 @@ pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
 /// ```
 pub fn hmac_sha256_verify(key: &[u8], message: &[u8], tag: &[u8]) -> bool {
     crate::crypto::HmacKey::new(key).verify(message, tag)
+}
+
+/// Whether `signature` is `key`'s signature of `message`: the very check the verifier makes on an
+/// ES256 or EdDSA token's signing input (64 bytes exactly, then `jsonwebtoken`'s provider for the
+/// compiled-in backend).
+///
+/// ```
+/// let key = jwt_auth::jwks::PublicKey::from_jwk(r#"{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}"#)?;
+/// assert!(!jwt_auth::__private::public_key_verify(&key, b"message", &[0; 64]));
+/// # Ok::<(), jwt_auth::jwks::KeyError>(())
+/// ```
+pub fn public_key_verify(key: &crate::jwks::PublicKey, message: &[u8], signature: &[u8]) -> bool {
+    key.verify_signature(message, signature)
 }

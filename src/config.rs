@@ -67,6 +67,7 @@ const MAX_LEEWAY_SECS: i64 = 3600;
 /// ```
 #[derive(Debug, Clone)]
 pub struct AuthConfig {
+    keys: KeyRing,
     issuer: Issuer,
     verifier: Verifier,
 }
@@ -92,6 +93,7 @@ impl AuthConfig {
     pub fn new(keys: impl Into<KeyRing>) -> Self {
         let keys = keys.into();
         Self {
+            keys: keys.clone(),
             issuer: Issuer::new(&keys).with_ttl(Issuer::DEFAULT_TTL),
             verifier: Verifier::new(keys)
                 .with_max_ttl(Issuer::DEFAULT_TTL)
@@ -262,7 +264,7 @@ impl AuthConfig {
     /// assert_eq!(jwt_auth::AuthConfig::new(&secret).keys().current().fingerprint(), secret.fingerprint());
     /// ```
     pub fn keys(&self) -> &KeyRing {
-        self.verifier.keys()
+        &self.keys
     }
 
     /// The signing key's fingerprint, to log at start-up and compare with the other services'.

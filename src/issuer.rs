@@ -9,10 +9,11 @@ use crate::claims::{Audience, Claims, REGISTERED};
 use crate::clock::{Clock, SystemClock};
 use crate::jws::object::Object;
 use crate::jws::{TokenPart, VerifyError, rfc3339};
-use crate::key::KeyRing;
+use crate::key::{Algorithm, KeyRing, SigningKey};
 
 /// Signs HS256 tokens the product's Python and Node services accept, with the current key of a
-/// [`KeyRing`], whose fingerprint it writes as the header's `kid`.
+/// [`KeyRing`], whose fingerprint it writes as the header's `kid`; or ES256 and EdDSA tokens with
+/// a [`SigningKey`], whose RFC 7638 thumbprint it writes as `kid` (see [`SigningKey`]'s example).
 ///
 /// ```
 /// use jwt_auth::{Issuer, Secret, Verifier};
@@ -39,7 +40,7 @@ use crate::key::KeyRing;
 /// Cheap to clone, `Send + Sync`; the HMAC key is derived once, when the secret is made.
 #[derive(Debug, Clone)]
 pub struct Issuer {
-    keys: KeyRing,
+    keys: IssuerKey,
     ttl: Duration,
     clock: Arc<dyn Clock>,
     iss: Option<String>,
@@ -51,14 +52,14 @@ impl Issuer {
     /// default: 7 days (604,800 seconds), the product's `JWT_EXPIRES_MIN = 10080`.
     pub const DEFAULT_TTL: Duration = Duration::days(7);
 
-    /// An issuer signing with `keys` (a [`Secret`](crate::Secret), or a [`KeyRing`]'s current
-    /// key). Defaults: a ttl of [`Issuer::DEFAULT_TTL`], the [`SystemClock`], no `iss` or `aud`.
+    /// An issuer signing with `keys`: a [`Secret`](crate::Secret) or a [`KeyRing`]'s current key
+    /// (HS256), or a [`SigningKey`] (ES256, EdDSA). Defaults: a ttl of [`Issuer::DEFAULT_TTL`], the [`SystemClock`], no `iss` or `aud`.
     ///
     /// ```
     /// let (secret, _) = jwt_auth::Secret::generate();
     /// assert_eq!(jwt_auth::Issuer::new(&secret).ttl(), jwt_auth::Issuer::DEFAULT_TTL);
     /// ```
-    pub fn new(keys: impl Into<KeyRing>) -> Self {
+    pub fn new(keys: impl Into<IssuerKey>) -> Self {
         Self {
             keys: keys.into(),
             ttl: Self::DEFAULT_TTL,
@@ -141,13 +142,14 @@ impl Issuer {
         self.ttl
     }
 
-    /// The keys; tokens are signed with the current one.
+    /// The keys; tokens are signed with the ring's current one, or the signing key.
     ///
     /// ```
     /// let (secret, _) = jwt_auth::Secret::generate();
-    /// assert_eq!(jwt_auth::Issuer::new(&secret).keys().current().fingerprint(), secret.fingerprint());
+    /// let ring = jwt_auth::Issuer::new(&secret).keys().ring().cloned().unwrap();
+    /// assert_eq!(ring.current().fingerprint(), secret.fingerprint());
     /// ```
-    pub fn keys(&self) -> &KeyRing {
+    pub fn keys(&self) -> &IssuerKey {
         &self.keys
     }
 
@@ -174,7 +176,7 @@ impl Issuer {
         claims.email = email.map(str::to_owned);
         // `claims_for` checked the subject and the ttl, and `Claims<()>` has no custom
         // members, so no name can repeat: the checks of `issue_claims` would find nothing.
-        Ok(self.sign(&serialize(&claims)?))
+        self.sign(&serialize(&claims)?)
     }
 
     /// The claims [`Issuer::issue`] would sign for `sub`: `iat` now and `exp` after the ttl
@@ -257,7 +259,7 @@ impl Issuer {
         }
         let payload = serialize(claims)?;
         match Object::parse(&payload, TokenPart::Payload) {
-            Ok(_) => Ok(self.sign(&payload)),
+            Ok(_) => self.sign(&payload),
             Err(VerifyError::DuplicateMember { name, .. }) => {
                 Err(IssueError::DuplicateClaim { name })
             }
@@ -270,8 +272,11 @@ impl Issuer {
         }
     }
 
-    fn sign(&self, payload: &[u8]) -> String {
-        let key = self.keys.signing_key();
+    fn sign(&self, payload: &[u8]) -> Result<String, IssueError> {
+        let key = match &self.keys {
+            IssuerKey::Ring(ring) => ring.signing_key(),
+            IssuerKey::Key(key) => return sign_public(key, payload),
+        };
         let header = &*key.encoded_header;
         let mut token = String::with_capacity(header.len() + payload.len() * 4 / 3 + 48);
         token.push_str(header);
@@ -280,7 +285,99 @@ impl Issuer {
         let tag = key.secret.hmac_key().sign(token.as_bytes());
         token.push('.');
         URL_SAFE_NO_PAD.encode_string(tag, &mut token);
-        token
+        Ok(token)
+    }
+}
+
+fn sign_public(key: &SigningKey, payload: &[u8]) -> Result<String, IssueError> {
+    let header = key.encoded_header();
+    let mut token = String::with_capacity(header.len() + payload.len() * 4 / 3 + 92);
+    token.push_str(header);
+    token.push('.');
+    URL_SAFE_NO_PAD.encode_string(payload, &mut token);
+    let signature = key.sign(token.as_bytes()).ok_or(IssueError::Signing)?;
+    token.push('.');
+    URL_SAFE_NO_PAD.encode_string(signature, &mut token);
+    Ok(token)
+}
+
+/// What an [`Issuer`] signs with: an HS256 [`KeyRing`] (its current key) or an ES256/EdDSA
+/// [`SigningKey`]. Made by `From` from either, or from a [`Secret`](crate::Secret).
+///
+/// ```
+/// use jwt_auth::jwks::{Algorithm, IssuerKey};
+///
+/// let (secret, _) = jwt_auth::Secret::generate();
+/// let key = IssuerKey::from(&secret);
+/// assert_eq!(key.algorithm(), Algorithm::HS256);
+/// assert_eq!(key.kid(), secret.fingerprint().as_str());
+/// ```
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum IssuerKey {
+    /// HS256 with the ring's current key.
+    Ring(KeyRing),
+    /// ES256 or EdDSA with a private key.
+    Key(SigningKey),
+}
+
+impl IssuerKey {
+    /// The algorithm tokens are signed with.
+    ///
+    /// ```
+    /// let (secret, _) = jwt_auth::Secret::generate();
+    /// assert_eq!(jwt_auth::jwks::IssuerKey::from(secret).algorithm().as_str(), "HS256");
+    /// ```
+    pub fn algorithm(&self) -> Algorithm {
+        match self {
+            Self::Ring(_) => Algorithm::HS256,
+            Self::Key(key) => key.algorithm(),
+        }
+    }
+
+    /// The `kid` tokens carry: the current secret's fingerprint, or the key's thumbprint.
+    ///
+    /// ```
+    /// let (secret, _) = jwt_auth::Secret::generate();
+    /// assert_eq!(jwt_auth::jwks::IssuerKey::from(&secret).kid(), secret.fingerprint().to_string());
+    /// ```
+    pub fn kid(&self) -> String {
+        match self {
+            Self::Ring(ring) => ring.current().fingerprint().to_string(),
+            Self::Key(key) => key.kid().to_owned(),
+        }
+    }
+
+    /// The HS256 ring, when it is one.
+    ///
+    /// ```
+    /// let (secret, _) = jwt_auth::Secret::generate();
+    /// assert!(jwt_auth::jwks::IssuerKey::from(&secret).ring().is_some());
+    /// ```
+    pub fn ring(&self) -> Option<&KeyRing> {
+        match self {
+            Self::Ring(ring) => Some(ring),
+            Self::Key(_) => None,
+        }
+    }
+}
+
+/// A [`Secret`](crate::Secret), a [`KeyRing`], or anything else that makes a ring: HS256.
+impl<T: Into<KeyRing>> From<T> for IssuerKey {
+    fn from(keys: T) -> Self {
+        Self::Ring(keys.into())
+    }
+}
+
+impl From<SigningKey> for IssuerKey {
+    fn from(key: SigningKey) -> Self {
+        Self::Key(key)
+    }
+}
+
+impl From<&SigningKey> for IssuerKey {
+    fn from(key: &SigningKey) -> Self {
+        Self::Key(key.clone())
     }
 }
 
@@ -358,6 +455,9 @@ pub enum IssueError {
         /// The limit.
         max: usize,
     },
+    /// The crypto backend failed to sign with a private key it accepted when the key was read.
+    #[error("the crypto backend failed to sign the token")]
+    Signing,
     /// The custom claims could not be serialized as members of a JSON object.
     #[error("the custom claims cannot be serialized into the payload: {reason}")]
     Serialize {

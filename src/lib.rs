@@ -33,7 +33,9 @@
 //! ```
 //!
 //! # Where things are
-//! - Keys: [`Secret`] (strength-checked key material), its [`Fingerprint`], [`KeyRing`].
+//! - Keys: [`Secret`] (strength-checked key material), its [`Fingerprint`], [`KeyRing`]; for
+//!   public-key tokens (ES256, EdDSA), [`jwks`]: the signing and public keys, the published key
+//!   set, the [`KeySet`](jwks::KeySet) a verifier holds and why a key is refused.
 //! - Tokens: [`Issuer`], [`Verifier`] (its page lists the whole verification policy), [`Claims`].
 //! - HTTP: [`Authorization`] and [`bearer_token`] read the header; [`AuthError`] is the RFC 6750
 //!   response.
@@ -75,10 +77,12 @@ mod clock;
 mod config;
 mod crypto;
 pub mod dangerous;
+mod echo;
 pub mod guide;
 #[cfg(any(feature = "tower", feature = "axum", feature = "actix-web"))]
 mod integration;
 mod issuer;
+pub mod jwks;
 mod jws;
 mod key;
 pub mod session;

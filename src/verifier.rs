@@ -12,11 +12,12 @@ use crate::jws::header::{self, ENCODED_HEADER};
 use crate::jws::limits;
 use crate::jws::segments::{self, INLINE_PAYLOAD_LEN, Segments};
 use crate::jws::{ECHOED_VALUE_CHARS, TokenPart, VerifyError, echo};
-use crate::key::KeyRing;
 use crate::key::ring::RingKey;
+use crate::key::{Algorithm, KeySet, PublicKey};
 use crate::store::{RevocationStatus, RevocationView};
 
-/// Verifies HS256 tokens under the crate's policy and returns their typed [`Claims`].
+/// Verifies HS256, ES256 and EdDSA tokens under the crate's policy and returns their typed
+/// [`Claims`].
 ///
 /// ```
 /// use jwt_auth::{FixedClock, Issuer, Secret, Verifier, VerifyError};
@@ -54,21 +55,36 @@ use crate::store::{RevocationStatus, RevocationView};
 ///    ([`TooManyMembers`](VerifyError::TooManyMembers)) and
 ///    [`MAX_JSON_VALUES`](Verifier::MAX_JSON_VALUES) values
 ///    ([`TooManyValues`](VerifyError::TooManyValues)), no name twice
-///    ([`DuplicateMember`](VerifyError::DuplicateMember)). `alg` is exactly `HS256`, so `none` in
-///    any case, `HS512` and `RS256` are refused
+///    ([`DuplicateMember`](VerifyError::DuplicateMember)). `alg` is exactly `HS256`, `ES256` or
+///    `EdDSA`, so `none` in any case, `HS512` and `RS256` are refused
 ///    ([`UnsupportedAlgorithm`](VerifyError::UnsupportedAlgorithm)); no `crit`
-///    ([`CriticalHeader`](VerifyError::CriticalHeader)); `typ` absent or `JWT`
+///    ([`CriticalHeader`](VerifyError::CriticalHeader)); `typ` absent or `JWT`, or for ES256 and
+///    EdDSA also `at+jwt` (RFC 9068 access tokens)
 ///    ([`UnexpectedType`](VerifyError::UnexpectedType)). `jku`, `x5u` and `jwk` are never
-///    followed.
-/// 3. **Key.** A `kid` that names a key of the [`KeyRing`] (its fingerprint, which the
-///    [`Issuer`](crate::Issuer) writes) selects that key and no other. A token without `kid` (the
-///    Python and Node services write none), or with a `kid` the ring does not know (PyJWT and
-///    Node ignore `kid` when given a secret, so a peer may label its keys its own way,
-///    `"2026-11"`), is tried against each key, the current one first, at step 5.
+///    followed; on an ES256 or EdDSA token, where they would name the key to check the signature
+///    with, `jwk`, `jku`, `x5u` and `x5c` are refused ([`EmbeddedKey`](VerifyError::EmbeddedKey)),
+///    and so is a `kid` with characters other than letters, digits and `-_.:=+`, or with `..`
+///    ([`InvalidKeyId`](VerifyError::InvalidKeyId)).
+/// 3. **Key.** Every key verifies one algorithm only, and the token's `alg` picks among those
+///    keys: an `alg` the verifier holds no key of is refused
+///    ([`NoKeyForAlgorithm`](VerifyError::NoKeyForAlgorithm)), so an HS256 token never meets a
+///    public key (whose PEM, DER or JWK bytes could otherwise serve as its HMAC secret), nor an
+///    ES256 token an HMAC key.
+///    - HS256: a `kid` that names a key of the [`KeyRing`](crate::KeyRing) (its fingerprint,
+///      which the [`Issuer`](crate::Issuer) writes) selects that key and no other. A token
+///      without `kid` (the Python and Node services write none), or with a `kid` the ring does
+///      not know (PyJWT and Node ignore `kid` when given a secret, so a peer may label its keys
+///      its own way, `"2026-11"`), is tried against each key, the current one first, at step 5.
+///    - ES256 and EdDSA: a `kid` (the key's RFC 7638 thumbprint) selects that public key
+///      ([`UnknownPublicKeyId`](VerifyError::UnknownPublicKeyId) when none has it), which must
+///      be of the token's `alg` ([`KeyAlgorithmMismatch`](VerifyError::KeyAlgorithmMismatch)). A
+///      token without `kid` is tried against each key of its algorithm, in the set's order.
 /// 4. **Payload encoding.** Canonical unpadded base64url ([`Base64`](VerifyError::Base64)).
-/// 5. **Signature.** Canonical unpadded base64url of 32 bytes
-///    ([`SignatureLength`](VerifyError::SignatureLength)), an HMAC-SHA256 that matches, compared
-///    in constant time by the crypto backend ([`InvalidSignature`](VerifyError::InvalidSignature));
+/// 5. **Signature.** Canonical unpadded base64url of 32 bytes for HS256, 64 for ES256 (`r || s`)
+///    and EdDSA ([`SignatureLength`](VerifyError::SignatureLength)); an HMAC-SHA256 that
+///    matches, compared in constant time by the crypto backend, or an ECDSA P-256 or Ed25519
+///    signature that `jsonwebtoken`'s provider for the backend verifies
+///    ([`InvalidSignature`](VerifyError::InvalidSignature));
 ///    when no key verifies a token whose `kid` the ring does not know, the error is
 ///    [`UnknownKeyId`](VerifyError::UnknownKeyId) instead, naming that `kid` and the ring's
 ///    fingerprints, so a secret that differs between services explains itself.
@@ -98,10 +114,35 @@ use crate::store::{RevocationStatus, RevocationView};
 ///
 /// Cheap to clone, `Send + Sync`; the HMAC keys are derived once, when the [`Secret`]s are made.
 ///
+/// With public keys (a [`PublicKey`], a [`SigningKey`](crate::jwks::SigningKey)'s public half,
+/// or a [`KeySet`](crate::jwks::KeySet), which may hold an HS256 ring beside them):
+///
+/// ```
+/// use jwt_auth::{Issuer, Verifier, VerifyError};
+/// use jwt_auth::jwks::SigningKey;
+///
+/// let key = SigningKey::from_pkcs8_pem(
+///     "-----BEGIN PRIVATE KEY-----\n\
+///      MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgxhFOhCn6TtS0PSax\n\
+///      9aZZHXL/wiAsIGT+FEhOBD3OWMahRANCAAR2DoMPDNdz6tdAb3Rvf1/bmi0P5M1b\n\
+///      8AQ7po/SjSBCIh5/WtvcZKiFNQI+xmAn+uAPOBGnTs1eyl4kdZW9CC1z\n\
+///      -----END PRIVATE KEY-----\n",
+/// )?;
+/// let token = Issuer::new(&key).issue("42", None)?;
+/// let verifier = Verifier::new(key.public_key());
+/// assert_eq!(verifier.verify(&token)?.sub, "42");
+///
+/// // The shared secret's tokens mean nothing to it.
+/// let (secret, _) = jwt_auth::Secret::generate();
+/// let hs256 = Issuer::new(&secret).issue("42", None)?;
+/// assert!(matches!(verifier.verify(&hs256), Err(VerifyError::NoKeyForAlgorithm { alg: "HS256", .. })));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
 /// [`Secret`]: crate::Secret
 #[derive(Debug, Clone)]
 pub struct Verifier {
-    keys: KeyRing,
+    keys: KeySet,
     leeway: Duration,
     max_ttl: Duration,
     clock: Arc<dyn Clock>,
@@ -121,6 +162,11 @@ enum Candidates<'k> {
     /// truncated) names none of them: PyJWT and Node ignore `kid` when given a secret, so a peer
     /// may label its keys its own way.
     Foreign(&'k [RingKey], String),
+    /// The public keys of `alg`: the one the token's `kid` names, or every one of the set.
+    Public {
+        alg: Algorithm,
+        keys: &'k [PublicKey],
+    },
 }
 
 impl Verifier {
@@ -152,7 +198,10 @@ impl Verifier {
     /// first; only values of a byte or two reach this one, and it bounds what reading them costs.
     pub const MAX_JSON_VALUES: usize = limits::MAX_JSON_VALUES;
 
-    /// A verifier for tokens signed with `keys`: a [`Secret`](crate::Secret) or a [`KeyRing`].
+    /// A verifier for tokens signed with `keys`: a [`Secret`](crate::Secret) or a
+    /// [`KeyRing`](crate::KeyRing) (HS256), a [`PublicKey`] or a
+    /// [`SigningKey`](crate::jwks::SigningKey)'s public half (ES256, EdDSA), or a [`KeySet`] of
+    /// either or both.
     /// Defaults: a leeway of [`Verifier::DEFAULT_LEEWAY`], a maximum ttl of
     /// [`Issuer::DEFAULT_TTL`](crate::Issuer::DEFAULT_TTL), the [`SystemClock`], no expected issuer
     /// or audience, `sub` required.
@@ -162,7 +211,7 @@ impl Verifier {
     /// let verifier = jwt_auth::Verifier::new(&secret);
     /// assert_eq!(verifier.leeway(), jwt_auth::Verifier::DEFAULT_LEEWAY);
     /// ```
-    pub fn new(keys: impl Into<KeyRing>) -> Self {
+    pub fn new(keys: impl Into<KeySet>) -> Self {
         Self {
             keys: keys.into(),
             leeway: Self::DEFAULT_LEEWAY,
@@ -318,9 +367,10 @@ impl Verifier {
     /// ```
     /// let (secret, _) = jwt_auth::Secret::generate();
     /// let verifier = jwt_auth::Verifier::new(&secret);
-    /// assert_eq!(verifier.keys().current().fingerprint(), secret.fingerprint());
+    /// let ring = verifier.keys().ring().expect("an HS256 verifier");
+    /// assert_eq!(ring.current().fingerprint(), secret.fingerprint());
     /// ```
-    pub fn keys(&self) -> &KeyRing {
+    pub fn keys(&self) -> &KeySet {
         &self.keys
     }
 
@@ -373,13 +423,18 @@ impl Verifier {
                 part: TokenPart::Payload,
             });
         };
-        let tag = segments.tag()?;
-        check_signature(
-            candidates,
-            segments.signing_input.as_bytes(),
-            &tag,
-            &self.keys,
-        )?;
+        if let Candidates::Public { alg, keys } = candidates {
+            let signature = segments.signature_of_len(alg.signature_len())?;
+            check_public_signature(alg, keys, segments.signing_input.as_bytes(), &signature)?;
+        } else {
+            let tag = segments.tag()?;
+            check_signature(
+                candidates,
+                segments.signing_input.as_bytes(),
+                &tag,
+                &self.keys,
+            )?;
+        }
         let heap;
         let payload = if let Some(payload) = inline {
             payload
@@ -401,7 +456,7 @@ impl Verifier {
     /// peer and this crate's issuer write are recognised by their bytes: they passed the header
     /// rules once, in this crate's tests, so only other headers need parsing.
     fn candidates(&self, encoded_header: &str) -> Result<Candidates<'_>, VerifyError> {
-        let keys = self.keys.keys();
+        let keys = self.keys.hmac_keys();
         if encoded_header == ENCODED_HEADER {
             return Ok(Candidates::All(keys));
         }
@@ -418,7 +473,11 @@ impl Verifier {
             });
         }
         let json = segments::decode(encoded_header, TokenPart::Header)?;
-        let Some(kid) = header::check(&json)?.kid else {
+        let header = header::check(&json)?;
+        if header.alg != Algorithm::HS256 {
+            return self.public_candidates(header.alg, header.kid.as_deref());
+        }
+        let Some(kid) = header.kid else {
             return Ok(Candidates::All(keys));
         };
         Ok(keys
@@ -428,6 +487,39 @@ impl Verifier {
                 || Candidates::Foreign(keys, echo(&kid, ECHOED_VALUE_CHARS)),
                 Candidates::One,
             ))
+    }
+
+    /// The public keys a token of `alg` with `kid` may be checked against.
+    fn public_candidates(
+        &self,
+        alg: Algorithm,
+        kid: Option<&str>,
+    ) -> Result<Candidates<'_>, VerifyError> {
+        let keys = self.keys.public_keys();
+        let holds_alg = keys.iter().any(|key| key.algorithm() == alg);
+        let Some(kid) = kid else {
+            return if holds_alg {
+                Ok(Candidates::Public { alg, keys })
+            } else {
+                Err(no_key_for(&self.keys, alg))
+            };
+        };
+        match keys.iter().find(|key| key.kid() == kid) {
+            Some(key) if key.algorithm() == alg => Ok(Candidates::Public {
+                alg,
+                keys: std::slice::from_ref(key),
+            }),
+            Some(key) => Err(VerifyError::KeyAlgorithmMismatch {
+                kid: kid.to_owned(),
+                key_alg: key.algorithm().as_str(),
+                alg: alg.as_str(),
+            }),
+            None if !holds_alg => Err(no_key_for(&self.keys, alg)),
+            None => Err(VerifyError::UnknownPublicKeyId {
+                kid: kid.to_owned(),
+                known: keys.iter().map(|key| key.kid().to_owned()).collect(),
+            }),
+        }
     }
 
     fn check_claims<C>(&self, claims: &Claims<C>, seconds: Seconds) -> Result<(), VerifyError> {
@@ -549,17 +641,19 @@ fn check_revocation<C>(
 
 /// Checks the tag against the candidate keys in order; each comparison is constant-time. When
 /// none matches, a token with a foreign `kid` is refused as [`VerifyError::UnknownKeyId`] naming
-/// `ring`'s fingerprints, any other as [`VerifyError::InvalidSignature`].
+/// the ring's fingerprints, any other as [`VerifyError::InvalidSignature`]; with no HMAC key at
+/// all, as [`VerifyError::NoKeyForAlgorithm`].
 fn check_signature(
     candidates: Candidates<'_>,
     signing_input: &[u8],
     tag: &[u8; TAG_LEN],
-    ring: &KeyRing,
+    set: &KeySet,
 ) -> Result<(), VerifyError> {
     let (keys, foreign_kid) = match candidates {
         Candidates::One(key) => (std::slice::from_ref(key), None),
         Candidates::All(keys) => (keys, None),
         Candidates::Foreign(keys, kid) => (keys, Some(kid)),
+        Candidates::Public { .. } => (&[][..], None),
     };
     if keys
         .iter()
@@ -568,12 +662,44 @@ fn check_signature(
         return Ok(());
     }
     Err(match foreign_kid {
+        _ if keys.is_empty() => no_key_for(set, Algorithm::HS256),
         Some(kid) => VerifyError::UnknownKeyId {
             kid,
-            known: ring.fingerprints(),
+            known: set.fingerprints(),
         },
         None => VerifyError::InvalidSignature,
     })
+}
+
+/// The error for a token of `alg` when `set` holds no key of it.
+fn no_key_for(set: &KeySet, alg: Algorithm) -> VerifyError {
+    VerifyError::NoKeyForAlgorithm {
+        alg: alg.as_str(),
+        held: set
+            .algorithms()
+            .into_iter()
+            .map(Algorithm::as_str)
+            .collect(),
+    }
+}
+
+/// Checks `signature` against the public keys of `alg` in order, through the same check the
+/// Wycheproof vectors go through.
+fn check_public_signature(
+    alg: Algorithm,
+    keys: &[PublicKey],
+    signing_input: &[u8],
+    signature: &[u8],
+) -> Result<(), VerifyError> {
+    if keys
+        .iter()
+        .filter(|key| key.algorithm() == alg)
+        .any(|key| key.verify_signature(signing_input, signature))
+    {
+        Ok(())
+    } else {
+        Err(VerifyError::InvalidSignature)
+    }
 }
 
 #[cfg(test)]
@@ -587,7 +713,7 @@ mod tests {
     /// must pass every one.
     #[test]
     fn the_issuers_header_passes_the_header_rules() {
-        let ring = KeyRing::new(crate::Secret::generate().0);
+        let ring = crate::KeyRing::new(crate::Secret::generate().0);
         let key = &ring.keys()[0];
         let kid = key.secret.fingerprint();
         let header = segments::decode(&key.encoded_header, TokenPart::Header).unwrap();
@@ -596,6 +722,7 @@ mod tests {
         assert_eq!(
             check(&header),
             Ok(Header {
+                alg: Algorithm::HS256,
                 kid: Some(Cow::Borrowed(kid.as_str()))
             })
         );

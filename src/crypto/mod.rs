@@ -15,6 +15,7 @@ compile_error!(
     "jwt-auth needs a crypto backend: enable the `rust-crypto` (default) or `aws-lc-rs` feature"
 );
 
+pub(crate) mod asymmetric;
 #[cfg(feature = "aws-lc-rs")]
 mod aws_lc;
 #[cfg(all(feature = "rust-crypto", not(feature = "aws-lc-rs")))]

@@ -142,8 +142,9 @@ pub enum VerifyError {
         /// The repeated name.
         name: String,
     },
-    /// The header's `alg` is anything but `HS256`, or is missing.
-    #[error("algorithm {alg:?} is not accepted: only HS256 is")]
+    /// The header's `alg` is none the crate has (`HS256`, `ES256`, `EdDSA`): `none` in any case,
+    /// `HS512`, `RS256`…; or it is missing.
+    #[error("algorithm {alg:?} is not accepted: only HS256, ES256 and EdDSA are")]
     UnsupportedAlgorithm {
         /// The `alg` the token named (truncated), empty when it had none.
         alg: String,
@@ -151,7 +152,8 @@ pub enum VerifyError {
     /// The header has `crit`: no critical extension is understood, so the token must be refused.
     #[error("the header lists critical extensions (`crit`); none are supported")]
     CriticalHeader,
-    /// The header's `typ` is present and is not `JWT`.
+    /// The header's `typ` is present and is not `JWT` (nor `at+jwt`, RFC 9068, for a public-key
+    /// token).
     #[error("header `typ` is {typ:?}; expected \"JWT\" or none")]
     UnexpectedType {
         /// The `typ` the token named (truncated).
@@ -174,15 +176,67 @@ pub enum VerifyError {
         /// The fingerprints of the verifier's keys, the current one first.
         known: Vec<Fingerprint>,
     },
-    /// The signature decodes to something other than one HMAC-SHA256 tag.
-    #[error("the signature is {len} bytes; an HS256 signature is {expected}")]
+    /// The signature decodes to another length than its algorithm's: 32 bytes for HS256, 64
+    /// for ES256 and EdDSA.
+    #[error("the signature is {len} bytes; a signature of the token's algorithm is {expected}")]
     SignatureLength {
         /// Its decoded length.
         len: usize,
-        /// The length of an HMAC-SHA256 tag.
+        /// The length of the algorithm's signatures.
         expected: usize,
     },
-    /// The HMAC does not match.
+    /// The token's `alg` is one the crate has, but the verifier holds no key of it: an HS256
+    /// token at a verifier of public keys only, an ES256 token at one of HMAC keys only, an
+    /// EdDSA token where only P-256 keys are held. A key only ever verifies its own algorithm.
+    #[error(
+        "the token is signed with {alg}, and this verifier holds no {alg} key (its algorithms: {held:?})"
+    )]
+    NoKeyForAlgorithm {
+        /// The token's `alg`.
+        alg: &'static str,
+        /// The algorithms the verifier holds keys for.
+        held: Vec<&'static str>,
+    },
+    /// The token's `kid` names a public key bound to another algorithm than the token's `alg`
+    /// (an EdDSA token naming a P-256 key): a key verifies its own algorithm only.
+    #[error("the token names key {kid:?}, an {key_alg} key, but is signed with {alg}")]
+    KeyAlgorithmMismatch {
+        /// The token's `kid`.
+        kid: String,
+        /// The key's algorithm.
+        key_alg: &'static str,
+        /// The token's `alg`.
+        alg: &'static str,
+    },
+    /// A header carries or locates a key (`jwk`, `jku`, `x5u`, `x5c`): a
+    /// verifier never takes the key to check a signature from the token itself.
+    #[error(
+        "the header carries `{header}`, a key or a key's location; keys come from the verifier only"
+    )]
+    EmbeddedKey {
+        /// The header's name.
+        header: &'static str,
+    },
+    /// A public-key token's `kid` is not a string of letters, digits and `-_.:=+` (without
+    /// `..`), at most [`PublicKey::MAX_KID_LEN`](crate::jwks::PublicKey::MAX_KID_LEN) long: path,
+    /// quote or SQL characters never reach a key lookup.
+    #[error("the header's `kid` {kid:?} contains characters no key id has")]
+    InvalidKeyId {
+        /// The `kid` (truncated, escaped).
+        kid: String,
+    },
+    /// A public-key token names a `kid` that none of the verifier's public keys has.
+    #[error(
+        "token is signed with key {kid:?}, which this verifier does not have (its keys: {known:?})"
+    )]
+    UnknownPublicKeyId {
+        /// The token's `kid`.
+        kid: String,
+        /// The kids of the verifier's public keys.
+        known: Vec<String>,
+    },
+    /// The signature does not match (an HMAC compared in constant time, or an ES256/EdDSA
+    /// signature that the key does not verify).
     #[error(
         "signature does not match: the token was signed with a different secret, or altered after \
          signing; compare `Secret::fingerprint()` on the issuing and the verifying service"
@@ -299,93 +353,4 @@ pub enum VerifyError {
         /// How long since the view was last known to be current.
         stale_for: Duration,
     },
-}
-
-/// How much of an attacker-chosen name or value (`alg`, `typ`, a claim name) an error keeps:
-/// enough to recognise it in a log, not enough to flood one.
-pub(crate) const ECHOED_VALUE_CHARS: usize = 64;
-/// How much of a parser's message (which may quote the token) an error keeps.
-pub(crate) const ECHOED_MESSAGE_CHARS: usize = 200;
-
-/// An attacker-chosen string made safe to log, at most `limit` characters long (plus `…` when
-/// cut). Escaped as `\n`, `\u{1b}`, `\u{2028}`…, so that it can neither forge a log line nor change
-/// how one reads: control characters (line breaks, NEL, ANSI escapes), the Unicode line and
-/// paragraph separators, the direction marks, embeddings, overrides and isolates that reorder the
-/// text around them on screen, and whatever else Rust's `Debug` would escape (unassigned and
-/// invisible code points, combining marks). An escape is never cut in two.
-pub(crate) fn echo(value: &str, limit: usize) -> String {
-    let mut echoed = String::with_capacity(value.len().min(limit));
-    let mut len = 0;
-    for c in value.chars() {
-        let escaped = needs_escape(c);
-        let width = if escaped { c.escape_default().len() } else { 1 };
-        if len + width > limit {
-            echoed.push('…');
-            break;
-        }
-        if escaped {
-            echoed.extend(c.escape_default());
-        } else {
-            echoed.push(c);
-        }
-        len += width;
-    }
-    echoed
-}
-
-fn needs_escape(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{2028}' | '\u{2029}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}'
-                | '\u{2066}'..='\u{2069}'
-        )
-        || (c.escape_debug().len() > 1 && !matches!(c, '\\' | '"' | '\''))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn echo_escapes_line_and_direction_controls() {
-        for c in [
-            '\n',
-            '\r',
-            '\u{1b}',
-            '\u{85}',
-            '\u{2028}',
-            '\u{2029}',
-            '\u{200E}',
-            '\u{200F}',
-            '\u{202A}',
-            '\u{202B}',
-            '\u{202C}',
-            '\u{202D}',
-            '\u{202E}',
-            '\u{2066}',
-            '\u{2067}',
-            '\u{2068}',
-            '\u{2069}',
-            '\u{E0001}',
-            '\u{FFFF}',
-            '\u{301}',
-        ] {
-            let echoed = echo(&format!("a{c}b"), 64);
-            assert_eq!(echoed, format!("a{}b", c.escape_default()), "{c:?}");
-            assert!(!echoed.contains(c), "{c:?}");
-        }
-        assert_eq!(echo("user\u{202E}nimda", 64), r"user\u{202e}nimda");
-        assert_eq!(echo(r#"é "quoted" \ ü"#, 64), r#"é "quoted" \ ü"#);
-    }
-
-    #[test]
-    fn echo_is_bounded_in_characters_and_never_cuts_an_escape() {
-        assert_eq!(echo(&"x".repeat(64), 64), "x".repeat(64));
-        assert_eq!(echo(&"x".repeat(65), 64), format!("{}…", "x".repeat(64)));
-        let escapes = echo(&"\u{2028}".repeat(100), 64);
-        assert_eq!(escapes, format!("{}…", r"\u{2028}".repeat(8)));
-        let cut = echo(&format!("{}\u{2028}", "x".repeat(60)), 64);
-        assert_eq!(cut, format!("{}…", "x".repeat(60)));
-    }
 }

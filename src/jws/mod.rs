@@ -8,5 +8,6 @@ pub(crate) mod limits;
 pub(crate) mod object;
 pub(crate) mod segments;
 
-pub(crate) use error::{ECHOED_MESSAGE_CHARS, ECHOED_VALUE_CHARS, echo, rfc3339};
+pub(crate) use crate::echo::{ECHOED_MESSAGE_CHARS, ECHOED_VALUE_CHARS, echo};
+pub(crate) use error::rfc3339;
 pub use error::{TokenPart, VerifyError};

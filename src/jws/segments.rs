@@ -70,6 +70,19 @@ impl<'a> Segments<'a> {
         })
     }
 
+    /// The signature of a public-key algorithm, decoded: canonical unpadded base64url of
+    /// exactly `expected` bytes.
+    pub(crate) fn signature_of_len(&self, expected: usize) -> Result<Vec<u8>, VerifyError> {
+        if !is_canonical(self.signature) {
+            return Err(base64_error(TokenPart::Signature));
+        }
+        let len = self.signature.len() * 3 / 4;
+        if len != expected {
+            return Err(VerifyError::SignatureLength { len, expected });
+        }
+        decode(self.signature, TokenPart::Signature)
+    }
+
     /// The payload, decoded into `inline`: only for payloads that fit, the product's.
     pub(crate) fn inline_payload<'b>(
         &self,

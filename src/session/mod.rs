@@ -18,7 +18,7 @@ pub use error::SessionError;
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::AuthConfig;
-use crate::issuer::Issuer;
+use crate::issuer::{Issuer, IssuerKey};
 use crate::key::KeyRing;
 use crate::store::StoreError;
 use crate::store::revocations::unix_ms;
@@ -320,7 +320,10 @@ impl<S: SessionStore> Sessions<S> {
     ) -> Self {
         let view = store.revocations();
         Self {
-            keys: issuer.keys().clone(),
+            keys: match issuer.keys() {
+                IssuerKey::Ring(ring) => ring.clone(),
+                IssuerKey::Key(key) => KeyRing::new(key.session_secret().clone()),
+            },
             issuer: issuer.with_ttl(DEFAULT_ACCESS_TTL),
             verifier: verifier.with_revocation(view.clone()),
             store,

@@ -6,13 +6,26 @@ use jwt_auth::{TokenPart, Verifier, VerifyError};
 #[test]
 fn only_hs256_is_accepted() {
     for alg in [
-        "none", "None", "NONE", "nOnE", "HS512", "HS384", "RS256", "ES256", "hs256", "PS256",
+        "none", "None", "NONE", "nOnE", "HS512", "HS384", "RS256", "ES384", "es256", "eddsa",
+        "Ed25519", "hs256", "PS256",
     ] {
         let token = token_with_header(&format!(r#"{{"alg":"{alg}","typ":"JWT"}}"#));
         assert_eq!(
             verifier().verify(&token),
             Err(VerifyError::UnsupportedAlgorithm {
                 alg: alg.to_owned()
+            }),
+            "alg {alg}"
+        );
+    }
+    // The crate's public-key algorithms: refused by a verifier without keys of them.
+    for alg in ["ES256", "EdDSA"] {
+        let token = token_with_header(&format!(r#"{{"alg":"{alg}","typ":"JWT"}}"#));
+        assert_eq!(
+            verifier().verify(&token),
+            Err(VerifyError::NoKeyForAlgorithm {
+                alg,
+                held: vec!["HS256"]
             }),
             "alg {alg}"
         );
@@ -100,21 +113,29 @@ fn key_locating_headers_are_never_followed() {
     // A `kid` only ever names a key of the ring: one it does not know is a peer's own label,
     // and the token is checked against the ring's keys as if it had none.
     assert!(verifier().verify(&token_with_header(kid)).is_ok());
-    for extra in [
-        r#""jku":"https://attacker.example/jwks.json""#.to_owned(),
-        r#""x5u":"https://attacker.example/cert.pem""#.to_owned(),
-        format!(r#""jwk":{jwk}"#),
+    for (name, extra) in [
+        (
+            "jku",
+            r#""jku":"https://attacker.example/jwks.json""#.to_owned(),
+        ),
+        (
+            "x5u",
+            r#""x5u":"https://attacker.example/cert.pem""#.to_owned(),
+        ),
+        ("jwk", format!(r#""jwk":{jwk}"#)),
+        ("x5c", r#""x5c":["MIIB"]"#.to_owned()),
     ] {
         let header = format!(r#"{{"alg":"HS256",{extra}}}"#);
         let forged = sign_raw(&header, &product_payload(), attacker_key);
         assert_eq!(
             verifier().verify(&forged),
-            Err(VerifyError::InvalidSignature),
+            Err(VerifyError::EmbeddedKey { header: name }),
             "{extra}"
         );
-        // ...and with our key they change nothing.
-        assert!(
-            verifier().verify(&token_with_header(&header)).is_ok(),
+        // ...and refused with our key too: no issuer of the product writes them.
+        assert_eq!(
+            verifier().verify(&token_with_header(&header)),
+            Err(VerifyError::EmbeddedKey { header: name }),
             "{extra}"
         );
     }
