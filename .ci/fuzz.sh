@@ -18,7 +18,7 @@ fi
 # No sanitizer: the crate forbids unsafe code, and an uninstrumented build is faster to build
 # and to run.
 cargo +nightly fuzz build -O -s none
-for target in verify claims bearer secret; do
+for target in verify claims bearer secret keys; do
     mkdir -p "corpus/$target"
     echo "fuzz target $target: ${SECONDS_EACH}s"
     cargo +nightly fuzz run -O -s none "$target" "corpus/$target" "seeds/$target" -- \

@@ -24,7 +24,7 @@ pub enum KeyError {
     #[error("the PEM block is malformed: {reason}")]
     MalformedPem {
         /// What is wrong.
-        reason: &'static str,
+        reason: String,
     },
     /// An encrypted private key (`ENCRYPTED PRIVATE KEY`, or a legacy PEM with `Proc-Type`).
     #[error(
@@ -79,7 +79,7 @@ pub enum KeyError {
     #[error("the key's DER encoding is malformed: {reason}")]
     MalformedDer {
         /// What is wrong.
-        reason: &'static str,
+        reason: String,
     },
     /// The key's numbers are refused by the crypto backend (a point not on the curve, a zero
     /// scalar).

@@ -1,7 +1,7 @@
 //! Public-key algorithms (ES256, EdDSA): [`SigningKey`] from PKCS#8, [`PublicKey`] from SPKI or
 //! JWK, their RFC 7638 thumbprints, and [`KeyError`].
 
-mod der;
+mod envelope;
 mod error;
 mod public;
 mod signing;

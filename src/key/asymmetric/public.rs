@@ -9,7 +9,7 @@ use jsonwebtoken::DecodingKey;
 use serde::Serialize;
 
 use super::KeyError;
-use super::der::{self, Kind};
+use super::envelope::{self, Kind};
 use crate::crypto;
 use crate::echo::{ECHOED_VALUE_CHARS, echo};
 use crate::key::Algorithm;
@@ -73,7 +73,7 @@ impl PublicKey {
     /// [`KeyError::PrivateKeyGiven`] for a private key, [`KeyError::UnexpectedPem`] for another
     /// PEM block, and the errors of [`PublicKey::from_spki_der`].
     pub fn from_spki_pem(pem: &str) -> Result<Self, KeyError> {
-        let block = der::pem(pem)?;
+        let block = envelope::pem(pem)?;
         match block.label.as_str() {
             "PUBLIC KEY" => Self::from_spki_der(&block.der),
             "PRIVATE KEY"
@@ -107,10 +107,10 @@ impl PublicKey {
     /// [`KeyError::PrivateKeyGiven`] for a PKCS#8 private key; [`KeyError::WrongCurve`],
     /// [`KeyError::UnsupportedKeyType`], [`KeyError::MalformedDer`] or [`KeyError::InvalidKey`].
     pub fn from_spki_der(der: &[u8]) -> Result<Self, KeyError> {
-        if der::is_pkcs8(der) {
+        if envelope::is_pkcs8(der) {
             return Err(KeyError::PrivateKeyGiven);
         }
-        let (kind, raw) = der::spki(der)?;
+        let (kind, raw) = envelope::spki(der)?;
         match kind {
             Kind::P256 => Self::p256_point(raw, None),
             Kind::Ed25519 => Self::ed25519(raw, None),

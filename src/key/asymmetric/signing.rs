@@ -7,7 +7,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::EncodingKey;
 
-use super::der::{self, Kind};
+use super::envelope::{self, Kind};
 use super::{KeyError, PublicKey};
 use crate::crypto;
 use crate::echo::{ECHOED_VALUE_CHARS, echo};
@@ -76,7 +76,7 @@ impl SigningKey {
     /// [`KeyError::NotPkcs8`] (SEC1, PKCS#1, OpenSSH), [`KeyError::PublicKeyGiven`],
     /// [`KeyError::UnexpectedPem`], and the errors of [`SigningKey::from_pkcs8_der`].
     pub fn from_pkcs8_pem(pem: &str) -> Result<Self, KeyError> {
-        let block = der::pem(pem)?;
+        let block = envelope::pem(pem)?;
         match block.label.as_str() {
             "PRIVATE KEY" => Self::from_pkcs8_der(&block.der),
             "ENCRYPTED PRIVATE KEY" => Err(KeyError::Encrypted),
@@ -103,14 +103,14 @@ impl SigningKey {
     /// [`KeyError::PublicKeyGiven`] for a SubjectPublicKeyInfo; [`KeyError::WrongCurve`],
     /// [`KeyError::UnsupportedKeyType`], [`KeyError::MalformedDer`] or [`KeyError::InvalidKey`].
     pub fn from_pkcs8_der(der: &[u8]) -> Result<Self, KeyError> {
-        if der::is_spki(der) {
+        if envelope::is_spki(der) {
             return Err(KeyError::PublicKeyGiven);
         }
         crypto::install_jsonwebtoken_provider();
         let invalid = KeyError::InvalidKey {
             reason: "the crypto backend refuses the private key",
         };
-        let (alg, encoding, public) = match der::pkcs8_kind(der)? {
+        let (alg, encoding, public) = match envelope::pkcs8_kind(der)? {
             Kind::P256 => {
                 let (x, y) =
                     crypto::asymmetric::p256_public_from_private(der).ok_or(invalid.clone())?;
