@@ -11,7 +11,7 @@
 //!
 //! // In production: `AuthConfig::from_env()?`, which reads `JWT_SECRET` and friends.
 //! let (secret, _shareable) = Secret::generate();
-//! let config = AuthConfig::new(&secret); // 7-day tokens, HS256 only, 60 s leeway
+//! let config = AuthConfig::new(&secret); // HS256, 7-day tokens, 60 s leeway
 //!
 //! let token = config.issuer().issue("42", Some("ada@example.com"))?;
 //!
