@@ -561,15 +561,6 @@ impl Verifier {
         result
     }
 
-    /// Whether [`Verifier::verify`] may answer [`VerifyError::KeySetRefreshing`], which
-    /// [`Verifier::verify_fresh`] waits on: only with a remote key set.
-    pub(crate) fn may_wait(&self) -> bool {
-        #[cfg(feature = "remote-jwks")]
-        return self.keys.remote_source().is_some();
-        #[cfg(not(feature = "remote-jwks"))]
-        false
-    }
-
     /// The keys the signature may be checked against, after the header rules. The headers every
     /// peer and this crate's issuer write are recognised by their bytes: they passed the header
     /// rules once, in this crate's tests, so only other headers need parsing.
