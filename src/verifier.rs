@@ -12,9 +12,9 @@ use crate::jws::header::{self, ENCODED_HEADER};
 use crate::jws::limits;
 use crate::jws::segments::{self, INLINE_PAYLOAD_LEN, Segments};
 use crate::jws::{ECHOED_VALUE_CHARS, TokenPart, VerifyError, echo};
-use crate::key::ring::RingKey;
 #[cfg(feature = "remote-jwks")]
 use crate::key::remote::{RemoteSnapshot, Verdict};
+use crate::key::ring::RingKey;
 use crate::key::{Algorithm, KeySet, PublicKey};
 use crate::store::{RevocationStatus, RevocationView};
 
@@ -611,7 +611,9 @@ impl Verifier {
         let holds_alg = keys.iter().any(|key| key.algorithm() == alg);
         #[cfg(feature = "remote-jwks")]
         if self.keys.remote_source().is_some() {
-            let local = keys.iter().find(|key| kid.is_some_and(|kid| key.kid() == kid));
+            let local = keys
+                .iter()
+                .find(|key| kid.is_some_and(|kid| key.kid() == kid));
             if local.is_none() && (kid.is_some() || !holds_alg) {
                 return self.remote_candidates(alg, kid);
             }
@@ -683,8 +685,13 @@ impl Verifier {
                 })
             }
             Verdict::Unknown => Err(match kid {
-                Some(kid) if snapshot.keys.iter().any(|key| key.algorithm() == alg)
-                    || self.keys.public_keys().iter().any(|key| key.algorithm() == alg) =>
+                Some(kid)
+                    if snapshot.keys.iter().any(|key| key.algorithm() == alg)
+                        || self
+                            .keys
+                            .public_keys()
+                            .iter()
+                            .any(|key| key.algorithm() == alg) =>
                 {
                     VerifyError::UnknownPublicKeyId {
                         kid: kid.to_owned(),

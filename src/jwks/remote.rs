@@ -646,7 +646,9 @@ impl Inner {
         let snapshot = match result {
             Ok((jwks, max_age)) => {
                 let (min, max) = self.refresh_bounds;
-                let interval = max_age.unwrap_or(RemoteKeySet::DEFAULT_REFRESH).clamp(min, max);
+                let interval = max_age
+                    .unwrap_or(RemoteKeySet::DEFAULT_REFRESH)
+                    .clamp(min, max);
                 state.next_due = Some(now + interval.max(self.cooldown));
                 status.keys = jwks.keys().to_vec();
                 status.skipped = jwks.skipped().to_vec();
@@ -878,9 +880,10 @@ fn parse_url(url: &str, insecure_hosts: &[String]) -> Result<Url, RemoteError> {
     })?;
     let host = parsed.host_str().unwrap_or_default();
     let bare = host.trim_start_matches('[').trim_end_matches(']');
-    let loopback = bare
-        .parse::<IpAddr>()
-        .map_or_else(|_| bare.eq_ignore_ascii_case("localhost"), |ip| ip.is_loopback());
+    let loopback = bare.parse::<IpAddr>().map_or_else(
+        |_| bare.eq_ignore_ascii_case("localhost"),
+        |ip| ip.is_loopback(),
+    );
     let allowed = insecure_hosts
         .iter()
         .any(|allowed| allowed.eq_ignore_ascii_case(bare));

@@ -73,7 +73,9 @@ impl RemoteSnapshot {
         cooldown: Duration,
         max_staleness: Duration,
     ) -> Verdict {
-        let since_attempt = self.attempted_at.map(|at| now.saturating_duration_since(at));
+        let since_attempt = self
+            .attempted_at
+            .map(|at| now.saturating_duration_since(at));
         let may_refresh = since_attempt.is_none_or(|since| since >= cooldown);
         let reason = || {
             self.failure
@@ -118,7 +120,11 @@ mod tests {
     const COOLDOWN: Duration = Duration::from_secs(30);
     const STALE: Duration = Duration::from_secs(3600);
 
-    fn snapshot(fetched: Option<u64>, attempted: Option<u64>, failed: bool) -> (Instant, RemoteSnapshot) {
+    fn snapshot(
+        fetched: Option<u64>,
+        attempted: Option<u64>,
+        failed: bool,
+    ) -> (Instant, RemoteSnapshot) {
         let t0 = Instant::now();
         let at = |secs: u64| t0 + Duration::from_secs(secs);
         (
@@ -138,8 +144,14 @@ mod tests {
         assert_eq!(s.verdict(false, t0, COOLDOWN, STALE), Verdict::Refresh);
         let (t0, s) = snapshot(None, Some(0), true);
         let now = t0 + Duration::from_secs(1);
-        assert_eq!(s.verdict(false, now, COOLDOWN, STALE), Verdict::Unreachable(Arc::from("down")));
-        assert_eq!(s.verdict(false, now + COOLDOWN, COOLDOWN, STALE), Verdict::Refresh);
+        assert_eq!(
+            s.verdict(false, now, COOLDOWN, STALE),
+            Verdict::Unreachable(Arc::from("down"))
+        );
+        assert_eq!(
+            s.verdict(false, now + COOLDOWN, COOLDOWN, STALE),
+            Verdict::Refresh
+        );
     }
 
     #[test]
@@ -148,10 +160,16 @@ mod tests {
         let now = t0 + Duration::from_secs(1);
         assert_eq!(s.verdict(false, now, COOLDOWN, STALE), Verdict::Unknown);
         assert_eq!(s.verdict(true, now, COOLDOWN, STALE), Verdict::Use);
-        assert_eq!(s.verdict(false, now + COOLDOWN, COOLDOWN, STALE), Verdict::Refresh);
+        assert_eq!(
+            s.verdict(false, now + COOLDOWN, COOLDOWN, STALE),
+            Verdict::Refresh
+        );
         let (t0, s) = snapshot(Some(0), Some(10), true);
         let now = t0 + Duration::from_secs(11);
-        assert_eq!(s.verdict(false, now, COOLDOWN, STALE), Verdict::Unreachable(Arc::from("down")));
+        assert_eq!(
+            s.verdict(false, now, COOLDOWN, STALE),
+            Verdict::Unreachable(Arc::from("down"))
+        );
     }
 
     #[test]
@@ -161,8 +179,14 @@ mod tests {
         let later = t0 + STALE + Duration::from_secs(1);
         assert_eq!(
             s.verdict(true, later, COOLDOWN, STALE),
-            Verdict::Stale { age: STALE + Duration::from_secs(1), reason: Arc::from("down") }
+            Verdict::Stale {
+                age: STALE + Duration::from_secs(1),
+                reason: Arc::from("down")
+            }
         );
-        assert_eq!(s.verdict(true, later + COOLDOWN, COOLDOWN, STALE), Verdict::Refresh);
+        assert_eq!(
+            s.verdict(true, later + COOLDOWN, COOLDOWN, STALE),
+            Verdict::Refresh
+        );
     }
 }

@@ -135,7 +135,9 @@ impl KeySet {
         #[cfg(feature = "remote-jwks")]
         let remote = self.remote.as_ref().map(|remote| remote.snapshot());
         #[cfg(feature = "remote-jwks")]
-        let remote_keys = remote.as_ref().map_or(&[][..], |snapshot| &snapshot.keys[..]);
+        let remote_keys = remote
+            .as_ref()
+            .map_or(&[][..], |snapshot| &snapshot.keys[..]);
         #[cfg(not(feature = "remote-jwks"))]
         let remote_keys: &[PublicKey] = &[];
         for key in self.public.iter().chain(remote_keys) {
