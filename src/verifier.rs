@@ -414,6 +414,13 @@ impl Verifier {
         &self.keys
     }
 
+    /// The same verifier with its keys changed by `change`.
+    #[cfg(feature = "remote-jwks")]
+    pub(crate) fn map_keys(mut self, change: impl FnOnce(KeySet) -> KeySet) -> Self {
+        self.keys = change(self.keys);
+        self
+    }
+
     /// Verifies `token` and returns its claims, ignoring custom ones.
     ///
     /// ```

@@ -5,6 +5,7 @@
 #![cfg(feature = "remote-jwks")]
 #![allow(unreachable_pub)]
 
+mod config;
 mod keys;
 mod remote;
 mod server;
