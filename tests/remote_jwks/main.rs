@@ -7,5 +7,6 @@
 
 mod config;
 mod keys;
+mod oidc;
 mod remote;
 mod server;
