@@ -10,3 +10,5 @@ mod keys;
 mod oidc;
 mod remote;
 mod server;
+#[cfg(all(feature = "tower", feature = "axum", feature = "actix-web"))]
+mod web;
