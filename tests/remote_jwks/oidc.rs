@@ -1,6 +1,6 @@
 //! The OpenID Connect path against a real provider: npm `oidc-provider` (OpenID Certified,
 //! pinned in tests/oidc/package-lock.json, installed by .ci/oidc.sh), started on a free loopback
-//! port, asked for RFC 9068 JWT access tokens signed ES256 and EdDSA (client_credentials with a
+//! port, asked for RFC 9068 JWT access tokens signed ES256 and EdDSA (`client_credentials` with a
 //! resource indicator), and made to rotate its keys. Without Node or the installed package the
 //! test skips, except under CI (`CI` set), where it fails.
 

@@ -10,6 +10,9 @@ use jwt_auth::{AuthError, Issuer, Secret, VerifyError};
 use crate::keys::{self, ed25519, ed25519_next, es256, es256_next, jwks, token, unknown_kid_token};
 use crate::server::{JwksServer, Reply};
 
+/// What a refused document's error must be.
+type Expected = fn(&RemoteError) -> bool;
+
 const COOLDOWN: Duration = Duration::from_secs(1);
 
 /// A little past the cooldown.
@@ -269,7 +272,7 @@ async fn a_document_refused_whole_keeps_the_cached_keys_and_says_why() {
         r#"{{"keys":[{}]}}"#,
         vec![serde_json::to_string(&es256().public_key().to_jwk()).unwrap(); 33].join(",")
     );
-    let cases: Vec<(Reply, fn(&RemoteError) -> bool)> = vec![
+    let cases: Vec<(Reply, Expected)> = vec![
         (
             Reply::Raw {
                 status: 200,

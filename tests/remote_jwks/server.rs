@@ -121,11 +121,9 @@ impl JwksServer {
 }
 
 /// Waits until an aborted task has finished, so that its listener is closed.
-fn wait_finished(task: &JoinHandle<()>) -> impl std::future::Future<Output = ()> + '_ {
-    async move {
-        while !task.is_finished() {
-            tokio::task::yield_now().await;
-        }
+async fn wait_finished(task: &JoinHandle<()>) {
+    while !task.is_finished() {
+        tokio::task::yield_now().await;
     }
 }
 

@@ -99,10 +99,10 @@ async fn the_tower_layer_waits_for_a_refresh_only_when_needed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_axum_extractor_waits_for_a_refresh_only_when_needed() {
-    let (server, verifier) = verifier().await;
     async fn me(jwt_auth::axum::Authenticated(claims): jwt_auth::axum::Authenticated) -> String {
         claims.sub
     }
+    let (server, verifier) = verifier().await;
     let app = axum::Router::new()
         .route("/me", axum::routing::get(me))
         .with_state(verifier);
@@ -124,12 +124,12 @@ async fn the_axum_extractor_waits_for_a_refresh_only_when_needed() {
 async fn the_actix_web_extractor_waits_for_a_refresh_only_when_needed() {
     use actix_web::{App, test, web};
 
-    let (server, verifier) = verifier().await;
     async fn me(
         jwt_auth::actix_web::Authenticated(claims): jwt_auth::actix_web::Authenticated,
     ) -> String {
         claims.sub
     }
+    let (server, verifier) = verifier().await;
     let app = test::init_service(
         App::new()
             .app_data(web::Data::new(verifier))
