@@ -346,8 +346,11 @@ impl RemoteKeySet {
     /// # Errors
     /// Why the fetch failed; the keys fetched before are kept.
     pub async fn refresh(&self) -> Result<(), RemoteError> {
+        // Before the background task can start: an attempt it finishes after this instant
+        // answers this call too.
+        let asked = Instant::now();
         let _started = self.inner.start();
-        self.inner.refresh(true).await;
+        self.inner.refresh(Some(asked)).await;
         match self.status().last_error {
             Some(error) => Err(error),
             None => Ok(()),
@@ -596,7 +599,7 @@ impl RemoteSource for Inner {
     fn refreshed(&self) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
         Box::pin(async move {
             let _started = self.start();
-            self.refresh(false).await;
+            self.refresh(None).await;
         })
     }
 }
@@ -623,16 +626,14 @@ impl Inner {
     }
 
     /// One refresh, single flight: waits for one under way, then fetches unless an attempt
-    /// finished within the cooldown (`force`: whatever the cooldown, unless one finished while
-    /// this call waited).
-    async fn refresh(&self, force: bool) {
-        let waited_from = Instant::now();
+    /// finished within the cooldown (or, when `asked` at an instant, whatever the cooldown,
+    /// unless one finished since).
+    async fn refresh(&self, asked: Option<Instant>) {
         let mut state = self.fetch.lock().await;
         if let Some(attempted) = self.snapshot.load().attempted_at {
-            let recent = if force {
-                attempted >= waited_from
-            } else {
-                attempted.elapsed() < self.cooldown
+            let recent = match asked {
+                Some(asked) => attempted >= asked,
+                None => attempted.elapsed() < self.cooldown,
             };
             if recent {
                 return;
@@ -825,7 +826,7 @@ async fn run(set: Weak<Inner>, wake: Arc<Notify>) {
             };
             let due = inner.fetch.lock().await.next_due;
             if due.is_none_or(|due| due <= Instant::now()) {
-                inner.refresh(false).await;
+                inner.refresh(None).await;
             }
             let next = inner.fetch.lock().await.next_due;
             next.unwrap_or_else(|| Instant::now() + inner.cooldown)
@@ -834,7 +835,7 @@ async fn run(set: Weak<Inner>, wake: Arc<Notify>) {
             () = tokio::time::sleep_until(due.into()) => {}
             () = wake.notified() => {
                 if let Some(inner) = set.upgrade() {
-                    inner.refresh(false).await;
+                    inner.refresh(None).await;
                 }
             }
         }
