@@ -817,8 +817,21 @@ impl Inner {
     }
 }
 
+/// Marks the background task as gone when it ends, the set dropped or its runtime shut down, so
+/// that the next use on a runtime starts another.
+struct Running(Weak<Inner>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(inner) = self.0.upgrade() {
+            inner.started.store(false, Ordering::Release);
+        }
+    }
+}
+
 /// The background task: fetches when due or asked, until the set is dropped.
 async fn run(set: Weak<Inner>, wake: Arc<Notify>) {
+    let _running = Running(set.clone());
     loop {
         let due = {
             let Some(inner) = set.upgrade() else {

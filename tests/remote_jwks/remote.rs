@@ -528,3 +528,41 @@ fn outside_a_runtime_the_set_is_unreachable() {
         "{refused}"
     );
 }
+
+/// The background task dies with its runtime; the next runtime that uses the set starts another,
+/// so that the synchronous path still gets its refreshes.
+#[test]
+fn a_set_outlives_the_runtime_it_started_on() {
+    let server_runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = server_runtime.block_on(JwksServer::start(Reply::json(jwks([&es256()]))));
+    let verifier = keys::verifier(remote(&server));
+    let runtime = || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+    };
+    runtime().block_on(async {
+        assert_eq!(
+            verifier.verify_fresh(&token(&es256())).await.unwrap().sub,
+            "42"
+        );
+    });
+    server.set_jwks(Reply::json(jwks([&es256(), &es256_next()])));
+    std::thread::sleep(COOLDOWN + Duration::from_millis(100));
+    runtime().block_on(async {
+        let pending = verifier.verify(&token(&es256_next())).unwrap_err();
+        assert!(
+            matches!(pending, VerifyError::KeySetRefreshing { .. }),
+            "{pending}"
+        );
+        for _ in 0..50 {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            if server.hits() == 2 {
+                break;
+            }
+        }
+        assert_eq!(verifier.verify(&token(&es256_next())).unwrap().sub, "42");
+    });
+    assert_eq!(server.hits(), 2);
+}
