@@ -30,3 +30,6 @@ if cargo tree --locked -p jwt-auth -e normal --prefix none | grep -E '^(reqwest|
     echo "error: an HTTP client leaked into jwt-auth's default dependency tree" >&2
     exit 1
 fi
+
+step "bench group remote, once in criterion's quick mode (figures in BENCHMARKING.md come from full runs)"
+cargo bench --locked --bench verify --features remote-jwks -- --quick remote
