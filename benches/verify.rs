@@ -484,7 +484,7 @@ fn main() {
 /// keys are read from an `arc_swap` snapshot, which should cost nothing next to the signature.
 #[cfg(feature = "remote-jwks")]
 mod remote {
-    use super::*;
+    use super::{Criterion, EMAIL, Instant, Issuer, SUB, Throughput, Verifier, black_box};
     use jwt_auth::jwks::{Jwks, KeySet, RemoteKeySet, SigningKey};
 
     const KEY: &str = include_str!("../tests/fixtures/keys/es256.pem");

@@ -81,6 +81,16 @@ use crate::store::{RevocationStatus, RevocationView};
 ///      ([`UnknownPublicKeyId`](VerifyError::UnknownPublicKeyId) when none has it), which must
 ///      be of the token's `alg` ([`KeyAlgorithmMismatch`](VerifyError::KeyAlgorithmMismatch)). A
 ///      token without `kid` is tried against each key of its algorithm, in the set's order.
+///    - With a remote key set (`jwks::RemoteKeySet`, feature `remote-jwks`): the keys held
+///      locally first, then the set's as last fetched, read without a lock. A `kid` the set
+///      does not hold (or keys past its staleness bound), when a refresh may change that, is
+///      [`KeySetRefreshing`](VerifyError::KeySetRefreshing) and asks for the refresh;
+///      [`Verifier::verify_fresh`] waits for it instead and looks again. A `kid` that a fresh
+///      answer (within the cooldown) does not list is
+///      [`UnknownPublicKeyId`](VerifyError::UnknownPublicKeyId); one asked for while the source
+///      cannot be fetched is [`KeySetUnreachable`](VerifyError::KeySetUnreachable); keys past the
+///      staleness bound are [`KeySetStale`](VerifyError::KeySetStale). The three are 503 with
+///      `Retry-After`, never 401. HS256 tokens never reach the remote set.
 /// 4. **Payload encoding.** Canonical unpadded base64url ([`Base64`](VerifyError::Base64)).
 /// 5. **Signature.** Canonical unpadded base64url of 32 bytes for HS256, 64 for ES256 (`r || s`)
 ///    and EdDSA ([`SignatureLength`](VerifyError::SignatureLength)); an HMAC-SHA256 that
