@@ -122,7 +122,7 @@ impl<B: From<String>> Rejection<B> for DefaultRejection {
 /// | --- | --- | --- |
 /// | no credentials, a malformed `authorization` value, a bad token | 401, 400 | `UNAUTHENTICATED` (16) |
 /// | `insufficient_scope` | 403 | `PERMISSION_DENIED` (7) |
-/// | revocation cannot be checked (an outage) | 503 | `UNAVAILABLE` (14), which clients retry |
+/// | revocation, or a remote key set, cannot be checked (an outage) | 503 | `UNAVAILABLE` (14), which clients retry |
 ///
 /// The message is generic, as the HTTP body's description is; the [`AuthError`] travels in the
 /// response's extensions for a logging layer further out. Its body is `B::default()`, the empty

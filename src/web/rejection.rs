@@ -209,7 +209,8 @@ impl AuthError {
 
     /// The whole HTTP response: status, `WWW-Authenticate`, `Cache-Control: no-store`, and a JSON
     /// body `{"error": …, "error_description": …}` (empty when no credentials were sent, as in
-    /// RFC 6750 §3.1's example). When revocation could not be checked: 503,
+    /// RFC 6750 §3.1's example). When revocation could not be checked, or a remote key set
+    /// cannot answer: 503,
     /// `{"error":"temporarily_unavailable",…}` and `Retry-After: 5`, no challenge.
     ///
     /// ```
