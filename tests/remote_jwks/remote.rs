@@ -566,3 +566,35 @@ fn a_set_outlives_the_runtime_it_started_on() {
     });
     assert_eq!(server.hits(), 2);
 }
+
+/// A body without a length, longer than the cap, is read only up to the cap: a server that
+/// streams for ever costs no more than 64 KiB.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_streamed_body_is_read_only_up_to_the_cap() {
+    use tokio::io::AsyncWriteExt as _;
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/jwks.json", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut request = [0; 1024];
+        let _ = tokio::io::AsyncReadExt::read(&mut socket, &mut request).await;
+        socket
+            .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n")
+            .await
+            .unwrap();
+        // 16 MiB in 4 KiB chunks, unless the client hangs up first.
+        let chunk = format!("1000\r\n{}\r\n", " ".repeat(4096));
+        for _ in 0..4096 {
+            if socket.write_all(chunk.as_bytes()).await.is_err() {
+                return;
+            }
+        }
+    });
+    let remote = RemoteKeySet::jwks_url(url).build().unwrap();
+    let error = remote.refresh().await.unwrap_err();
+    assert!(
+        matches!(error, RemoteError::Document { reason: JwksError::TooLarge { len, max: 65536 }, .. } if len <= 65536 + 4096),
+        "{error}"
+    );
+}
