@@ -458,7 +458,7 @@ impl RemoteKeySetBuilder {
 
     /// Sets the bounds within which `Cache-Control: max-age` is honoured (default
     /// [`RemoteKeySet::MIN_REFRESH`] to [`RemoteKeySet::MAX_REFRESH`]); the upper one is lowered
-    /// to half the staleness bound when above it.
+    /// to half the staleness bound when above it, and no refresh comes sooner than the cooldown.
     ///
     /// ```
     /// use std::time::Duration;

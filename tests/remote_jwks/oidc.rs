@@ -110,7 +110,7 @@ fn header(token: &str) -> serde_json::Value {
 async fn access_tokens_of_an_openid_connect_provider_verify_through_discovery_and_rotation() {
     let Some(provider) = start() else { return };
     let remote = RemoteKeySet::oidc_issuer(&provider.issuer)
-        .with_cooldown(Duration::from_secs(1))
+        .with_cooldown(Duration::from_secs(2))
         .build()
         .unwrap();
     let verifier = |audience: &str| {
@@ -150,7 +150,7 @@ async fn access_tokens_of_an_openid_connect_provider_verify_through_discovery_an
     // The provider rotates its keys: tokens signed with the new ones verify after one refresh,
     // the old tokens still verify.
     provider.rotate().await;
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    tokio::time::sleep(Duration::from_millis(2100)).await;
     let rotated = provider.access_token("urn:jwt-auth:es256").await;
     assert_ne!(header(&rotated)["kid"], header(&es256)["kid"]);
     let rotated_eddsa = provider.access_token("urn:jwt-auth:eddsa").await;

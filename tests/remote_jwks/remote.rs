@@ -13,7 +13,8 @@ use crate::server::{JwksServer, Reply};
 /// What a refused document's error must be.
 type Expected = fn(&RemoteError) -> bool;
 
-const COOLDOWN: Duration = Duration::from_secs(1);
+/// Short enough for a quick test, long enough that a loaded machine gets its checks within it.
+const COOLDOWN: Duration = Duration::from_secs(2);
 
 /// A little past the cooldown.
 async fn after_cooldown() {
@@ -219,7 +220,7 @@ async fn a_burst_of_unknown_kids_costs_one_fetch_then_none_within_the_cooldown()
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_source_that_goes_down_keeps_serving_cached_keys_up_to_the_staleness_bound() {
     let server = JwksServer::start(Reply::json(jwks([&es256()]))).await;
-    let staleness = Duration::from_secs(3);
+    let staleness = Duration::from_secs(6);
     let remote = RemoteKeySet::jwks_url(server.url())
         .with_cooldown(COOLDOWN)
         .with_max_staleness(staleness)
@@ -395,8 +396,9 @@ async fn cache_control_max_age_schedules_the_background_refresh() {
         cache_control: Some("public, max-age=1"),
     })
     .await;
+    // A refresh never comes sooner than the cooldown: the shortest, for max-age=1 to show.
     let remote = RemoteKeySet::jwks_url(server.url())
-        .with_cooldown(COOLDOWN)
+        .with_cooldown(RemoteKeySet::MIN_COOLDOWN)
         .with_refresh_bounds(Duration::from_secs(1), Duration::from_secs(600))
         .build()
         .unwrap();
@@ -409,7 +411,8 @@ async fn cache_control_max_age_schedules_the_background_refresh() {
     );
     // Without max-age, the default keeps it from refreshing within seconds.
     server.set_jwks(Reply::json(jwks([&es256()])));
-    tokio::time::sleep(Duration::from_millis(1200)).await;
+    // The refresh scheduled by the last max-age answer fetches the new one.
+    tokio::time::sleep(2 * COOLDOWN + Duration::from_millis(500)).await;
     let settled = server.hits();
     tokio::time::sleep(Duration::from_millis(2200)).await;
     assert_eq!(server.hits(), settled);

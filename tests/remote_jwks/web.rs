@@ -34,7 +34,7 @@ where
         "a fresh answer lacks the kid"
     );
     server.set_jwks(Reply::json(jwks([&es256(), &es256_next()])));
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    tokio::time::sleep(Duration::from_millis(2100)).await;
     assert_eq!(
         call(token(&es256_next())).await,
         (200, None),
@@ -42,7 +42,7 @@ where
     );
     assert_eq!(server.hits(), 2);
     server.stop().await;
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    tokio::time::sleep(Duration::from_millis(2100)).await;
     assert_eq!(
         call(unknown_kid_token("rotated")).await,
         (503, Some("5".to_owned())),
@@ -58,7 +58,7 @@ where
 async fn verifier() -> (JwksServer, Verifier) {
     let server = JwksServer::start(Reply::json(jwks([&es256()]))).await;
     let remote = RemoteKeySet::jwks_url(server.url())
-        .with_cooldown(Duration::from_secs(1))
+        .with_cooldown(Duration::from_secs(2))
         .build()
         .unwrap();
     (server, Verifier::new(remote))
