@@ -518,7 +518,7 @@ impl Verifier {
     }
 
     /// Verifies `token` as [`Verifier::verify`] does, and where the verifier's remote key set
-    /// ([`RemoteKeySet`](crate::jwks::RemoteKeySet), feature `remote-jwks`) does not hold the
+    /// (`jwks::RemoteKeySet`, feature `remote-jwks`) does not hold the
     /// key the token needs, waits for the set's refresh (one fetch however many tokens wait,
     /// none within the cooldown) and looks again, instead of answering
     /// [`KeySetRefreshing`](VerifyError::KeySetRefreshing). Every other token, and every token

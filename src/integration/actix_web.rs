@@ -214,7 +214,7 @@ pub struct MaybeAuthenticated<C = ()>(pub Option<Claims<C>>);
 
 /// The future of [`Authenticated`] and [`MaybeAuthenticated`]: ready at once, unless the
 /// token needs a key that the verifier's remote key set
-/// ([`RemoteKeySet`](crate::jwks::RemoteKeySet)) does not hold yet; then it waits for the set's
+/// (`jwks::RemoteKeySet`) does not hold yet; then it waits for the set's
 /// refresh ([`Verifier::verify_fresh`]) and verifies again.
 ///
 /// ```

@@ -354,7 +354,7 @@ pub enum VerifyError {
         stale_for: Duration,
     },
     /// The token needs a key its verifier's remote key set
-    /// ([`RemoteKeySet`](crate::jwks::RemoteKeySet)) does not hold, or holds only past its
+    /// (`jwks::RemoteKeySet`) does not hold, or holds only past its
     /// staleness bound, and a refresh of the set is under way (one, however many tokens ask).
     /// [`Verifier::verify`](crate::Verifier::verify) answers at once; the integrations and
     /// [`Verifier::verify_fresh`](crate::Verifier::verify_fresh) wait for the refresh and look
