@@ -13,6 +13,13 @@
 //! ```sh
 //! cargo bench --bench verify -- interleaved       # a filter no criterion benchmark matches
 //! ```
+//!
+//! With feature `remote-jwks`, group `remote` times an ES256 verify through a remote key set
+//! (fetched once from a JWKS server on loopback) against the same key held locally:
+//!
+//! ```sh
+//! cargo bench --bench verify --features remote-jwks -- remote
+//! ```
 
 use std::hint::black_box;
 use std::time::{Duration, Instant, SystemTime};
@@ -459,7 +466,90 @@ fn main() {
     issue(&mut c, &f);
     authenticate(&mut c, &f);
     threads(&mut c, &f);
+    #[cfg(feature = "remote-jwks")]
+    let remote_ratio = remote::bench(&mut c);
     c.final_summary();
     summary(started);
     interleaved_summary(&f);
+    #[cfg(feature = "remote-jwks")]
+    if let Some((local, remote, ratio)) = remote_ratio {
+        println!(
+            "\nES256 verify, interleaved medians: local key {local:.0} ns, remote key set {remote:.0} ns"
+        );
+        check("remote / local", ratio, "<= 1.05", ratio <= 1.05);
+    }
+}
+
+/// A verify through a remote key set against one with the same key held locally: the set's
+/// keys are read from an `arc_swap` snapshot, which should cost nothing next to the signature.
+#[cfg(feature = "remote-jwks")]
+mod remote {
+    use super::{Criterion, EMAIL, Instant, Issuer, SUB, Throughput, Verifier, black_box};
+    use jwt_auth::jwks::{Jwks, KeySet, RemoteKeySet, SigningKey};
+
+    const KEY: &str = include_str!("../tests/fixtures/keys/es256.pem");
+
+    /// Runs group `remote`; returns the interleaved medians (local, remote, ratio) when the
+    /// group was selected.
+    pub(crate) fn bench(c: &mut Criterion) -> Option<(f64, f64, f64)> {
+        let key = SigningKey::from_pkcs8_pem(KEY).unwrap();
+        let document = serde_json::to_string(&Jwks::from_keys([key.public_key()])).unwrap();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let remote = runtime.block_on(async {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let url = format!("http://{}/jwks.json", listener.local_addr().unwrap());
+            let app = axum::Router::new().route(
+                "/jwks.json",
+                axum::routing::get(move || std::future::ready(document.clone())),
+            );
+            tokio::spawn(async move { axum::serve(listener, app).await });
+            let remote = RemoteKeySet::jwks_url(url).build().unwrap();
+            remote.refresh().await.unwrap();
+            remote
+        });
+        let token = Issuer::new(&key).issue(SUB, Some(EMAIL)).unwrap();
+        let local = Verifier::new(KeySet::from(&key));
+        let through_remote = Verifier::new(&remote);
+        let mut group = c.benchmark_group("remote");
+        group.throughput(Throughput::Elements(1));
+        let mut ran = false;
+        group.bench_function("ES256, key held locally", |b| {
+            ran = true;
+            b.iter(|| local.verify(black_box(&token)).unwrap());
+        });
+        group.bench_function("ES256, key from a remote key set", |b| {
+            b.iter(|| through_remote.verify(black_box(&token)).unwrap());
+        });
+        group.finish();
+        ran.then(|| interleaved(&local, &through_remote, &token))
+    }
+
+    /// Medians of per-round times, alternating the two verifiers round by round.
+    fn interleaved(local: &Verifier, remote: &Verifier, token: &str) -> (f64, f64, f64) {
+        const ROUNDS: usize = 101;
+        const BATCH: u32 = 50;
+        let time = |verifier: &Verifier| {
+            let start = Instant::now();
+            for _ in 0..BATCH {
+                black_box(verifier.verify(black_box(token)).unwrap());
+            }
+            start.elapsed().as_secs_f64() * 1e9 / f64::from(BATCH)
+        };
+        let (mut l, mut r, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..ROUNDS {
+            let (a, b) = (time(local), time(remote));
+            l.push(a);
+            r.push(b);
+            ratios.push(b / a);
+        }
+        let median = |mut v: Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        };
+        (median(l), median(r), median(ratios))
+    }
 }

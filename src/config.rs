@@ -7,6 +7,8 @@ use time::Duration;
 use crate::clock::Clock;
 use crate::clock::DEFAULT_LEEWAY;
 use crate::issuer::Issuer;
+#[cfg(feature = "remote-jwks")]
+use crate::jwks::RemoteKeySet;
 use crate::key::{ConfigError, Fingerprint, KeyRing, Secret};
 use crate::verifier::Verifier;
 
@@ -14,6 +16,9 @@ use crate::verifier::Verifier;
 const MAX_EXPIRES_MIN: i64 = 60 * 24 * 366 * 10;
 /// One hour: clocks that differ by more need fixing, not tolerating.
 const MAX_LEEWAY_SECS: i64 = 3600;
+/// One hour: a longer cooldown leaves a rotated key refused for longer than any outage.
+#[cfg(feature = "remote-jwks")]
+const MAX_JWKS_COOLDOWN_SECS: i64 = 3600;
 
 /// An [`Issuer`] and a [`Verifier`] built from one [`KeyRing`] and one ttl, so that what a
 /// service issues it also accepts, and no token lives longer than the ttl.
@@ -43,6 +48,12 @@ const MAX_LEEWAY_SECS: i64 = 3600;
 /// | `JWT_EXPIRES_MIN` | token ttl in minutes (1 to 5,270,400); also the longest ttl accepted |
 /// `10080` (7 days) |
 /// | `JWT_LEEWAY_SECS` | clock tolerance in seconds (0 to 3600) | `60` |
+/// | `JWT_JWKS_URL` | feature `remote-jwks`: a JWKS whose ES256 and EdDSA keys also verify (with
+/// `JWT_SECRET`: dual stack); `https://`, or `http://` on a loopback address | none |
+/// | `JWT_OIDC_ISSUER` | feature `remote-jwks`: instead of `JWT_JWKS_URL`, an OpenID Connect
+/// issuer whose `jwks_uri` is read from its discovery document | none |
+/// | `JWT_JWKS_COOLDOWN_SECS` | feature `remote-jwks`: after a fetch of the key set, how long an
+/// unknown `kid` causes no other (1 to 3600) | `30` |
 ///
 /// ```
 /// use std::ffi::OsString;
@@ -81,6 +92,13 @@ impl AuthConfig {
     pub const EXPIRES_MIN_VAR: &str = "JWT_EXPIRES_MIN";
     /// The variable holding the clock tolerance in seconds.
     pub const LEEWAY_SECS_VAR: &str = "JWT_LEEWAY_SECS";
+    /// The variable holding the URL of a JWKS whose keys verify tokens (feature `remote-jwks`).
+    pub const JWKS_URL_VAR: &str = "JWT_JWKS_URL";
+    /// The variable holding an OpenID Connect issuer whose keys verify tokens, found through
+    /// its discovery document (feature `remote-jwks`).
+    pub const OIDC_ISSUER_VAR: &str = "JWT_OIDC_ISSUER";
+    /// The variable holding the remote key set's cooldown in seconds (feature `remote-jwks`).
+    pub const JWKS_COOLDOWN_SECS_VAR: &str = "JWT_JWKS_COOLDOWN_SECS";
 
     /// A configuration for `keys` (a [`Secret`] or a [`KeyRing`]) with a ttl of
     /// [`Issuer::DEFAULT_TTL`] and a leeway of [`Verifier::DEFAULT_LEEWAY`].
@@ -231,9 +249,34 @@ impl AuthConfig {
             0..=MAX_LEEWAY_SECS,
             "a whole number of seconds from 0 to 3600",
         )?;
-        Ok(Self::new(keys)
+        let config = Self::new(keys)
             .with_ttl(Duration::minutes(expires_min))
-            .with_leeway(Duration::seconds(leeway_secs)))
+            .with_leeway(Duration::seconds(leeway_secs));
+        #[cfg(feature = "remote-jwks")]
+        let config = match remote_key_set(&lookup)? {
+            Some(remote) => config.with_remote(remote),
+            None => config,
+        };
+        Ok(config)
+    }
+
+    /// Adds a remote key set to the verifier (feature `remote-jwks`): public-key tokens whose
+    /// keys it publishes verify beside the ring's HS256 tokens (dual stack). What
+    /// `JWT_JWKS_URL` or `JWT_OIDC_ISSUER` does in [`AuthConfig::from_env`].
+    ///
+    /// ```
+    /// let (secret, _) = jwt_auth::Secret::generate();
+    /// let remote = jwt_auth::jwks::RemoteKeySet::jwks_url("https://login.example.com/jwks.json").build()?;
+    /// let config = jwt_auth::AuthConfig::new(&secret).with_remote(remote);
+    /// let token = config.issuer().issue("42", None)?;
+    /// assert_eq!(config.verifier().verify(&token)?.sub, "42");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(feature = "remote-jwks")]
+    #[must_use]
+    pub fn with_remote(mut self, remote: RemoteKeySet) -> Self {
+        self.verifier = self.verifier.map_keys(|keys| keys.with_remote(remote));
+        self
     }
 
     /// The issuer: the ring's current key and the configured ttl.
@@ -321,6 +364,61 @@ fn fallbacks(value: Option<OsString>) -> Result<Vec<Secret>, ConfigError> {
             )
         })
         .collect()
+}
+
+/// The remote key set `JWT_JWKS_URL` or `JWT_OIDC_ISSUER` names, with the cooldown of
+/// `JWT_JWKS_COOLDOWN_SECS`; none when neither is set.
+#[cfg(feature = "remote-jwks")]
+fn remote_key_set(
+    lookup: &impl Fn(&str) -> Option<OsString>,
+) -> Result<Option<RemoteKeySet>, ConfigError> {
+    let text = |var: &str| -> Result<Option<String>, ConfigError> {
+        match lookup(var).map(OsString::into_string) {
+            None => Ok(None),
+            Some(Ok(value)) if value.trim().is_empty() => Ok(None),
+            Some(Ok(value)) => Ok(Some(value.trim().to_owned())),
+            Some(Err(_)) => Err(ConfigError::NotUnicode {
+                var: var.to_owned(),
+            }),
+        }
+    };
+    let url = text(AuthConfig::JWKS_URL_VAR)?;
+    let issuer = text(AuthConfig::OIDC_ISSUER_VAR)?;
+    let (var, builder) = match (url, issuer) {
+        (None, None) => return Ok(None),
+        (Some(_), Some(_)) => {
+            return Err(ConfigError::Conflicting {
+                var: AuthConfig::JWKS_URL_VAR.to_owned(),
+                other: AuthConfig::OIDC_ISSUER_VAR.to_owned(),
+                fix: "set JWT_OIDC_ISSUER for an OpenID Connect provider (its jwks_uri is \
+                      discovered) or JWT_JWKS_URL for a plain JWKS, not both",
+            });
+        }
+        (Some(url), None) => (
+            (AuthConfig::JWKS_URL_VAR, url.clone()),
+            RemoteKeySet::jwks_url(url),
+        ),
+        (None, Some(issuer)) => (
+            (AuthConfig::OIDC_ISSUER_VAR, issuer.clone()),
+            RemoteKeySet::oidc_issuer(issuer),
+        ),
+    };
+    let cooldown = number(
+        AuthConfig::JWKS_COOLDOWN_SECS_VAR,
+        lookup(AuthConfig::JWKS_COOLDOWN_SECS_VAR),
+        i64::try_from(RemoteKeySet::DEFAULT_COOLDOWN.as_secs()).unwrap_or(30),
+        1..=MAX_JWKS_COOLDOWN_SECS,
+        "a whole number of seconds from 1 to 3600",
+    )?;
+    builder
+        .with_cooldown(std::time::Duration::from_secs(cooldown.unsigned_abs()))
+        .build()
+        .map(Some)
+        .map_err(|error| ConfigError::InvalidUrl {
+            var: var.0.to_owned(),
+            value: crate::echo::echo(&var.1, crate::echo::ECHOED_VALUE_CHARS),
+            reason: error.to_string(),
+        })
 }
 
 fn number(

@@ -59,8 +59,9 @@
 //! | `axum` | `axum::Authenticated<C>` extractor and `axum::session_routes()` (axum 0.8); `TokenPair` and `SessionError` as responses | off |
 //! | `actix-web` | `actix_web::Authenticated<C>`, `MaybeAuthenticated<C>` and `actix_web::session_routes` (actix-web 4); `TokenPair` and `SessionError` as responses | off |
 //! | `redis` | `RedisStore` and `RevocationMirror`, sessions shared through Redis | off |
+//! | `remote-jwks` | `jwks::RemoteKeySet`: keys from a JWKS URL or an OpenID Connect issuer, cached and refreshed; `Verifier::verify_fresh` | off |
 //!
-//! The default features pull in no web framework and no Redis client.
+//! The default features pull in no web framework, no Redis client and no HTTP client.
 //!
 //! # Crypto backends
 //! Exactly one is used: `rust-crypto` (RustCrypto `hmac`/`sha2`, the default) or `aws-lc-rs`.

@@ -12,6 +12,8 @@ use crate::jws::header::{self, ENCODED_HEADER};
 use crate::jws::limits;
 use crate::jws::segments::{self, INLINE_PAYLOAD_LEN, Segments};
 use crate::jws::{ECHOED_VALUE_CHARS, TokenPart, VerifyError, echo};
+#[cfg(feature = "remote-jwks")]
+use crate::key::remote::{RemoteSnapshot, Verdict};
 use crate::key::ring::RingKey;
 use crate::key::{Algorithm, KeySet, PublicKey};
 use crate::store::{RevocationStatus, RevocationView};
@@ -79,6 +81,16 @@ use crate::store::{RevocationStatus, RevocationView};
 ///      ([`UnknownPublicKeyId`](VerifyError::UnknownPublicKeyId) when none has it), which must
 ///      be of the token's `alg` ([`KeyAlgorithmMismatch`](VerifyError::KeyAlgorithmMismatch)). A
 ///      token without `kid` is tried against each key of its algorithm, in the set's order.
+///    - With a remote key set (`jwks::RemoteKeySet`, feature `remote-jwks`): the keys held
+///      locally first, then the set's as last fetched, read without a lock. A `kid` the set
+///      does not hold (or keys past its staleness bound), when a refresh may change that, is
+///      [`KeySetRefreshing`](VerifyError::KeySetRefreshing) and asks for the refresh;
+///      [`Verifier::verify_fresh`] waits for it instead and looks again. A `kid` that a fresh
+///      answer (within the cooldown) does not list is
+///      [`UnknownPublicKeyId`](VerifyError::UnknownPublicKeyId); one asked for while the source
+///      cannot be fetched is [`KeySetUnreachable`](VerifyError::KeySetUnreachable); keys past the
+///      staleness bound are [`KeySetStale`](VerifyError::KeySetStale). The three are 503 with
+///      `Retry-After`, never 401. HS256 tokens never reach the remote set.
 /// 4. **Payload encoding.** Canonical unpadded base64url ([`Base64`](VerifyError::Base64)).
 /// 5. **Signature.** Canonical unpadded base64url of 32 bytes for HS256, 64 for ES256 (`r || s`)
 ///    and EdDSA ([`SignatureLength`](VerifyError::SignatureLength)); an HMAC-SHA256 that
@@ -167,6 +179,44 @@ enum Candidates<'k> {
         alg: Algorithm,
         keys: &'k [PublicKey],
     },
+    /// The public keys of `alg` held locally, then those of a remote key set as last fetched:
+    /// the one at `index` (the key the token's `kid` names), or every one.
+    #[cfg(feature = "remote-jwks")]
+    Remote {
+        alg: Algorithm,
+        local: &'k [PublicKey],
+        snapshot: arc_swap::Guard<Arc<RemoteSnapshot>>,
+        index: Option<usize>,
+    },
+}
+
+impl Candidates<'_> {
+    /// For remote candidates: the algorithm, the keys held locally and the remote ones selected.
+    #[cfg(feature = "remote-jwks")]
+    fn remote(&self) -> Option<(Algorithm, &[PublicKey], &[PublicKey])> {
+        match self {
+            Self::Remote {
+                alg,
+                local,
+                snapshot,
+                index,
+            } => {
+                let remote = match index {
+                    Some(i) => std::slice::from_ref(&snapshot.keys[*i]),
+                    None => &snapshot.keys[..],
+                };
+                Some((*alg, local, remote))
+            }
+            _ => None,
+        }
+    }
+
+    /// Without remote key sets there are no remote candidates.
+    #[cfg(not(feature = "remote-jwks"))]
+    #[allow(clippy::unused_self)]
+    fn remote(&self) -> Option<(Algorithm, &[PublicKey], &[PublicKey])> {
+        None
+    }
 }
 
 impl Verifier {
@@ -374,6 +424,13 @@ impl Verifier {
         &self.keys
     }
 
+    /// The same verifier with its keys changed by `change`.
+    #[cfg(feature = "remote-jwks")]
+    pub(crate) fn map_keys(mut self, change: impl FnOnce(KeySet) -> KeySet) -> Self {
+        self.keys = change(self.keys);
+        self
+    }
+
     /// Verifies `token` and returns its claims, ignoring custom ones.
     ///
     /// ```
@@ -426,6 +483,14 @@ impl Verifier {
         if let Candidates::Public { alg, keys } = candidates {
             let signature = segments.signature_of_len(alg.signature_len())?;
             check_public_signature(alg, keys, segments.signing_input.as_bytes(), &signature)?;
+        } else if let Some((alg, local, remote)) = candidates.remote() {
+            let signature = segments.signature_of_len(alg.signature_len())?;
+            check_public_signature(
+                alg,
+                local.iter().chain(remote),
+                segments.signing_input.as_bytes(),
+                &signature,
+            )?;
         } else {
             let tag = segments.tag()?;
             check_signature(
@@ -450,6 +515,70 @@ impl Verifier {
         // Last, so that a token refused by any other rule never costs what building the
         // caller's custom claims can (a `serde_json::Value` allocates for every array).
         parsed.into_claims()
+    }
+
+    /// Verifies `token` as [`Verifier::verify`] does, and where the verifier's remote key set
+    /// (`jwks::RemoteKeySet`, feature `remote-jwks`) does not hold the
+    /// key the token needs, waits for the set's refresh (one fetch however many tokens wait,
+    /// none within the cooldown) and looks again, instead of answering
+    /// [`KeySetRefreshing`](VerifyError::KeySetRefreshing). Every other token, and every token
+    /// at a verifier without a remote key set, is verified at once, without waiting. The tower
+    /// layer and the axum and actix-web extractors verify this way.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// let (secret, _) = jwt_auth::Secret::generate();
+    /// let token = jwt_auth::Issuer::new(&secret).issue("42", None)?;
+    /// let claims = jwt_auth::Verifier::new(&secret).verify_fresh(&token).await?;
+    /// assert_eq!(claims.sub, "42");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Verifier::verify`], except `KeySetRefreshing`: after the refresh, a key the set's
+    /// fresh answer lacks is [`UnknownPublicKeyId`](VerifyError::UnknownPublicKeyId) (401), a
+    /// source that could not be fetched
+    /// [`KeySetUnreachable`](VerifyError::KeySetUnreachable) (503).
+    pub async fn verify_fresh(&self, token: &str) -> Result<Claims, VerifyError> {
+        self.verify_fresh_as(token).await
+    }
+
+    /// [`Verifier::verify_fresh`] with custom claims of type `C`, as [`Verifier::verify_as`].
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// let (secret, _) = jwt_auth::Secret::generate();
+    /// let token = jwt_auth::Issuer::new(&secret).issue("42", None)?;
+    /// let verifier = jwt_auth::Verifier::new(&secret);
+    /// let claims = verifier.verify_fresh_as::<serde_json::Value>(&token).await?;
+    /// assert_eq!(claims.sub, "42");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Verifier::verify_fresh`].
+    // Without feature `remote-jwks` nothing is awaited; the method stays async so that code
+    // written against it compiles with and without the feature.
+    #[cfg_attr(not(feature = "remote-jwks"), allow(clippy::unused_async))]
+    pub async fn verify_fresh_as<C: DeserializeOwned>(
+        &self,
+        token: &str,
+    ) -> Result<Claims<C>, VerifyError> {
+        let result = self.verify_as(token);
+        #[cfg(feature = "remote-jwks")]
+        if let Err(VerifyError::KeySetRefreshing { .. }) = result
+            && let Some(source) = self.keys.remote_source()
+        {
+            source.refreshed().await;
+            return self.verify_as(token);
+        }
+        result
     }
 
     /// The keys the signature may be checked against, after the header rules. The headers every
@@ -497,6 +626,15 @@ impl Verifier {
     ) -> Result<Candidates<'_>, VerifyError> {
         let keys = self.keys.public_keys();
         let holds_alg = keys.iter().any(|key| key.algorithm() == alg);
+        #[cfg(feature = "remote-jwks")]
+        if self.keys.remote_source().is_some() {
+            let local = keys
+                .iter()
+                .find(|key| kid.is_some_and(|kid| key.kid() == kid));
+            if local.is_none() && (kid.is_some() || !holds_alg) {
+                return self.remote_candidates(alg, kid);
+            }
+        }
         let Some(kid) = kid else {
             return if holds_alg {
                 Ok(Candidates::Public { alg, keys })
@@ -518,6 +656,87 @@ impl Verifier {
             None => Err(VerifyError::UnknownPublicKeyId {
                 kid: kid.to_owned(),
                 known: keys.iter().map(|key| key.kid().to_owned()).collect(),
+            }),
+        }
+    }
+
+    /// The keys of the remote key set for a token of `alg` with `kid` that the keys held
+    /// locally cannot verify: what the set last fetched when it may be used, else why not. A
+    /// lookup that a refresh may answer asks for one and is
+    /// [`KeySetRefreshing`](VerifyError::KeySetRefreshing); never a wait.
+    #[cfg(feature = "remote-jwks")]
+    fn remote_candidates(
+        &self,
+        alg: Algorithm,
+        kid: Option<&str>,
+    ) -> Result<Candidates<'_>, VerifyError> {
+        let Some(source) = self.keys.remote_source() else {
+            return Err(no_key_for(&self.keys, alg));
+        };
+        let snapshot = source.snapshot();
+        let index = snapshot.find(alg, kid);
+        let echoed = || kid.map(|kid| echo(kid, ECHOED_VALUE_CHARS));
+        let verdict = snapshot.verdict(
+            index.is_some(),
+            std::time::Instant::now(),
+            source.cooldown(),
+            source.max_staleness(),
+        );
+        match verdict {
+            Verdict::Use => {
+                if let (Some(kid), Some(i)) = (kid, index) {
+                    let key_alg = snapshot.keys[i].algorithm();
+                    if key_alg != alg {
+                        return Err(VerifyError::KeyAlgorithmMismatch {
+                            kid: kid.to_owned(),
+                            key_alg: key_alg.as_str(),
+                            alg: alg.as_str(),
+                        });
+                    }
+                }
+                Ok(Candidates::Remote {
+                    alg,
+                    local: self.keys.public_keys(),
+                    snapshot,
+                    index: kid.and(index),
+                })
+            }
+            Verdict::Unknown => Err(match kid {
+                Some(kid)
+                    if snapshot.keys.iter().any(|key| key.algorithm() == alg)
+                        || self
+                            .keys
+                            .public_keys()
+                            .iter()
+                            .any(|key| key.algorithm() == alg) =>
+                {
+                    VerifyError::UnknownPublicKeyId {
+                        kid: kid.to_owned(),
+                        known: self
+                            .keys
+                            .public_keys()
+                            .iter()
+                            .chain(&snapshot.keys)
+                            .map(|key| key.kid().to_owned())
+                            .collect(),
+                    }
+                }
+                _ => no_key_for(&self.keys, alg),
+            }),
+            Verdict::Refresh => match source.request_refresh() {
+                Ok(()) => Err(VerifyError::KeySetRefreshing { kid: echoed() }),
+                Err(reason) => Err(VerifyError::KeySetUnreachable {
+                    kid: echoed(),
+                    reason: reason.to_string(),
+                }),
+            },
+            Verdict::Unreachable(reason) => Err(VerifyError::KeySetUnreachable {
+                kid: echoed(),
+                reason: reason.to_string(),
+            }),
+            Verdict::Stale { age, reason } => Err(VerifyError::KeySetStale {
+                age: Duration::try_from(age).unwrap_or(Duration::MAX),
+                reason: reason.to_string(),
             }),
         }
     }
@@ -654,6 +873,8 @@ fn check_signature(
         Candidates::All(keys) => (keys, None),
         Candidates::Foreign(keys, kid) => (keys, Some(kid)),
         Candidates::Public { .. } => (&[][..], None),
+        #[cfg(feature = "remote-jwks")]
+        Candidates::Remote { .. } => (&[][..], None),
     };
     if keys
         .iter()
@@ -685,14 +906,14 @@ fn no_key_for(set: &KeySet, alg: Algorithm) -> VerifyError {
 
 /// Checks `signature` against the public keys of `alg` in order, through the same check the
 /// Wycheproof vectors go through.
-fn check_public_signature(
+fn check_public_signature<'k>(
     alg: Algorithm,
-    keys: &[PublicKey],
+    keys: impl IntoIterator<Item = &'k PublicKey>,
     signing_input: &[u8],
     signature: &[u8],
 ) -> Result<(), VerifyError> {
     if keys
-        .iter()
+        .into_iter()
         .filter(|key| key.algorithm() == alg)
         .any(|key| key.verify_signature(signing_input, signature))
     {

@@ -135,7 +135,10 @@
 //! # }
 //! ```
 
-use std::future::{Ready, ready};
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use ::actix_web::body::BoxBody;
 use ::actix_web::dev::Payload;
@@ -144,7 +147,7 @@ use ::actix_web::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use ::actix_web::{FromRequest, HttpRequest, HttpResponse, Responder, ResponseError, web};
 use serde::de::DeserializeOwned;
 
-use super::{authenticate, require, required};
+use super::{authenticate, authenticate_fresh, needs_refresh, require, required};
 use crate::claims::Claims;
 use crate::session::{SessionError, Sessions, TokenPair};
 use crate::store::SessionStore;
@@ -209,39 +212,114 @@ impl<C> Authenticated<C> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MaybeAuthenticated<C = ()>(pub Option<Claims<C>>);
 
-/// Verifies the request's bearer token; the outer error is a missing verifier.
-fn extract<C: DeserializeOwned>(
-    req: &HttpRequest,
-) -> Result<Result<Option<Claims<C>>, AuthError>, ::actix_web::Error> {
-    let verifier = req
-        .app_data::<web::Data<Verifier>>()
-        .map(web::Data::get_ref)
-        .or_else(|| req.app_data::<Verifier>())
-        .ok_or_else(|| {
-            ::actix_web::error::ErrorInternalServerError("authentication is not configured")
-        })?;
-    let values = req
-        .headers()
-        .get_all(AUTHORIZATION)
-        .map(::actix_web::http::header::HeaderValue::as_bytes);
-    Ok(authenticate(verifier, Authorization::from_values(values)))
+/// The future of [`Authenticated`] and [`MaybeAuthenticated`]: ready at once, unless the
+/// token needs a key that the verifier's remote key set
+/// (`jwks::RemoteKeySet`) does not hold yet; then it waits for the set's
+/// refresh ([`Verifier::verify_fresh`]) and verifies again.
+///
+/// ```
+/// use actix_web::FromRequest as _;
+/// use jwt_auth::actix_web::{ExtractFuture, MaybeAuthenticated};
+///
+/// let request = actix_web::test::TestRequest::default().to_http_request();
+/// let future: ExtractFuture<MaybeAuthenticated> = MaybeAuthenticated::extract(&request);
+/// ```
+pub struct ExtractFuture<T> {
+    state: ExtractState<T>,
 }
 
-impl<C: DeserializeOwned> FromRequest for Authenticated<C> {
-    type Error = ::actix_web::Error;
-    type Future = Ready<Result<Self, Self::Error>>;
+enum ExtractState<T> {
+    Ready(Option<Result<T, ::actix_web::Error>>),
+    Waiting(Pin<Box<dyn Future<Output = Result<T, ::actix_web::Error>>>>),
+}
 
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(extract(req).and_then(|result| Ok(Self(required(result)?))))
+impl<T> fmt::Debug for ExtractFuture<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self.state {
+            ExtractState::Ready(_) => "ExtractFuture::Ready",
+            ExtractState::Waiting(_) => "ExtractFuture::Waiting",
+        })
     }
 }
 
-impl<C: DeserializeOwned> FromRequest for MaybeAuthenticated<C> {
+// Nothing in it is pinned in place: the waiting future is boxed, the ready value moved out.
+impl<T> Unpin for ExtractFuture<T> {}
+
+impl<T> Future for ExtractFuture<T> {
+    type Output = Result<T, ::actix_web::Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match &mut self.get_mut().state {
+            ExtractState::Ready(result) => Poll::Ready(
+                result
+                    .take()
+                    .expect("ExtractFuture polled after it completed"),
+            ),
+            ExtractState::Waiting(future) => future.as_mut().poll(cx),
+        }
+    }
+}
+
+/// What verifying a request's token answers: claims, nobody, or the rejection.
+type Verified<C> = Result<Option<Claims<C>>, AuthError>;
+
+/// Verifies the request's bearer token with the app's [`Verifier`] and makes the extractor's
+/// value with `wrap`; a missing verifier is an error of its own (500).
+fn extract<C, T>(
+    req: &HttpRequest,
+    wrap: fn(Verified<C>) -> Result<T, ::actix_web::Error>,
+) -> ExtractFuture<T>
+where
+    C: DeserializeOwned + 'static,
+    T: 'static,
+{
+    let ready = |result| ExtractFuture {
+        state: ExtractState::Ready(Some(result)),
+    };
+    let Some(verifier) = req
+        .app_data::<web::Data<Verifier>>()
+        .map(web::Data::get_ref)
+        .or_else(|| req.app_data::<Verifier>())
+    else {
+        return ready(Err(::actix_web::error::ErrorInternalServerError(
+            "authentication is not configured",
+        )));
+    };
+    let values = || {
+        req.headers()
+            .get_all(AUTHORIZATION)
+            .map(::actix_web::http::header::HeaderValue::as_bytes)
+    };
+    let result = authenticate(verifier, Authorization::from_values(values()));
+    if needs_refresh(&result)
+        && let Ok(token) = Authorization::from_values(values()).token()
+    {
+        let verifier = verifier.clone();
+        let token = token.to_owned();
+        return ExtractFuture {
+            state: ExtractState::Waiting(Box::pin(async move {
+                wrap(authenticate_fresh(&verifier, &token).await)
+            })),
+        };
+    }
+    ready(wrap(result))
+}
+
+impl<C: DeserializeOwned + 'static> FromRequest for Authenticated<C> {
     type Error = ::actix_web::Error;
-    type Future = Ready<Result<Self, Self::Error>>;
+    type Future = ExtractFuture<Self>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(extract(req).and_then(|result| Ok(Self(result?))))
+        extract(req, |result| Ok(Self(required(result)?)))
+    }
+}
+
+impl<C: DeserializeOwned + 'static> FromRequest for MaybeAuthenticated<C> {
+    type Error = ::actix_web::Error;
+    type Future = ExtractFuture<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        extract(req, |result| Ok(Self(result?)))
     }
 }
 

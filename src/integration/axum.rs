@@ -146,7 +146,7 @@ use axum_core::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
 use axum_core::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
-use super::{authenticate, require, required};
+use super::{authenticate, authenticate_fresh, needs_refresh, require, required};
 use crate::claims::Claims;
 use crate::session::{SessionError, Sessions, TokenPair};
 use crate::store::SessionStore;
@@ -198,8 +198,9 @@ impl<C> Authenticated<C> {
     }
 }
 
-/// The claims the tower layer verified, or else the state's verifier's answer.
-fn extract<S, C>(parts: &Parts, state: &S) -> Result<Option<Claims<C>>, AuthError>
+/// The claims the tower layer verified, or else the state's verifier's answer, waiting for its
+/// remote key set's refresh only when the token needs a key the set does not hold yet.
+async fn extract<S, C>(parts: &Parts, state: &S) -> Result<Option<Claims<C>>, AuthError>
 where
     Verifier: FromRef<S>,
     C: DeserializeOwned + Clone + Send + Sync + 'static,
@@ -207,10 +208,14 @@ where
     if let Some(claims) = parts.extensions.get::<Claims<C>>() {
         return Ok(Some(claims.clone()));
     }
-    authenticate(
-        &Verifier::from_ref(state),
-        Authorization::from(&parts.headers),
-    )
+    let verifier = Verifier::from_ref(state);
+    let result = authenticate(&verifier, Authorization::from(&parts.headers));
+    if needs_refresh(&result)
+        && let Ok(token) = Authorization::from(&parts.headers).token()
+    {
+        return authenticate_fresh(&verifier, token).await;
+    }
+    result
 }
 
 impl<S, C> FromRequestParts<S> for Authenticated<C>
@@ -222,7 +227,7 @@ where
     type Rejection = AuthError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        required(extract(parts, state)).map(Self)
+        required(extract(parts, state).await).map(Self)
     }
 }
 
@@ -238,7 +243,7 @@ where
         parts: &mut Parts,
         state: &S,
     ) -> Result<Option<Self>, Self::Rejection> {
-        Ok(extract(parts, state)?.map(Self))
+        Ok(extract(parts, state).await?.map(Self))
     }
 }
 

@@ -34,6 +34,31 @@ pub(crate) fn authenticate<C: DeserializeOwned>(
     }
 }
 
+/// Whether [`authenticate`] answered what a refresh of the verifier's remote key set may change
+/// ([`VerifyError::KeySetRefreshing`]): then the integration waits, with [`authenticate_fresh`].
+/// Never true for a verifier without a remote key set, so the others never leave the
+/// synchronous path.
+pub(crate) fn needs_refresh<C>(result: &Result<Option<Claims<C>>, AuthError>) -> bool {
+    matches!(
+        result,
+        Err(AuthError::Token(VerifyError::KeySetRefreshing { .. }))
+    )
+}
+
+/// [`authenticate`] for `token` (the bearer token [`authenticate`] read), waiting for the
+/// remote key set's refresh ([`Verifier::verify_fresh_as`]).
+pub(crate) async fn authenticate_fresh<C: DeserializeOwned>(
+    verifier: &Verifier,
+    token: &str,
+) -> Result<Option<Claims<C>>, AuthError> {
+    match verifier.verify_fresh_as::<C>(token).await {
+        Err(VerifyError::CustomClaims { reason }) => Err(AuthError::insufficient_scope(format!(
+            "the token's custom claims do not fit this route: {reason}"
+        ))),
+        result => Ok(Some(result?)),
+    }
+}
+
 /// [`authenticate`] for a route that requires a caller.
 pub(crate) fn required<C>(
     result: Result<Option<Claims<C>>, AuthError>,

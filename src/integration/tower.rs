@@ -52,7 +52,8 @@ use serde::de::DeserializeOwned;
 use tower_layer::Layer;
 use tower_service::Service;
 
-use super::{authenticate, required};
+use super::{authenticate, authenticate_fresh, needs_refresh, required};
+use crate::claims::Claims;
 use crate::verifier::Verifier;
 use crate::web::{AuthError, Authorization};
 
@@ -121,7 +122,7 @@ impl<B: From<String>> Rejection<B> for DefaultRejection {
 /// | --- | --- | --- |
 /// | no credentials, a malformed `authorization` value, a bad token | 401, 400 | `UNAUTHENTICATED` (16) |
 /// | `insufficient_scope` | 403 | `PERMISSION_DENIED` (7) |
-/// | revocation cannot be checked (an outage) | 503 | `UNAVAILABLE` (14), which clients retry |
+/// | revocation, or a remote key set, cannot be checked (an outage) | 503 | `UNAVAILABLE` (14), which clients retry |
 ///
 /// The message is generic, as the HTTP body's description is; the [`AuthError`] travels in the
 /// response's extensions for a logging layer further out. Its body is `B::default()`, the empty
@@ -352,11 +353,16 @@ impl<S: fmt::Debug, C, R> fmt::Debug for Auth<S, C, R> {
     }
 }
 
+/// The service is cloned (the tower way of handing a ready service to a future) only when a
+/// request must wait for a remote key set's refresh; every other request is answered or passed on
+/// at once.
 impl<S, C, R, ReqBody, ResBody> Service<Request<ReqBody>> for Auth<S, C, R>
 where
-    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    S: Service<Request<ReqBody>, Response = Response<ResBody>> + Clone + Send + 'static,
     C: DeserializeOwned + Clone + Send + Sync + 'static,
-    R: Rejection<ResBody>,
+    R: Rejection<ResBody> + Clone + Send + 'static,
+    ReqBody: Send + 'static,
+    ResBody: 'static,
 {
     type Response = Response<ResBody>;
     type Error = S::Error;
@@ -368,11 +374,35 @@ where
 
     fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
         let result = authenticate::<C>(&self.verifier, Authorization::from(request.headers()));
-        let result = match self.mode {
-            Mode::Required => required(result).map(Some),
-            Mode::Optional => result,
-        };
-        let state = match result {
+        if needs_refresh(&result)
+            && let Ok(token) = Authorization::from(request.headers()).token()
+        {
+            // The ready service goes with the future; a clone takes its place here.
+            let token = token.to_owned();
+            let clone = self.inner.clone();
+            let mut inner = std::mem::replace(&mut self.inner, clone);
+            let verifier = self.verifier.clone();
+            let rejection = self.rejection.clone();
+            let mode = self.mode;
+            let waiting = async move {
+                let result = authenticate_fresh::<C>(&verifier, &token).await;
+                match pass(mode, result) {
+                    Ok(claims) => {
+                        if let Some(claims) = claims {
+                            request.extensions_mut().insert(claims);
+                        }
+                        Ok(inner.call(request))
+                    }
+                    Err(error) => Err(rejection.reject(error)),
+                }
+            };
+            return AuthFuture {
+                state: State::Waiting {
+                    future: Box::pin(waiting),
+                },
+            };
+        }
+        let state = match pass(self.mode, result) {
             Ok(claims) => {
                 if let Some(claims) = claims {
                     request.extensions_mut().insert(claims);
@@ -409,11 +439,28 @@ pin_project_lite::pin_project! {
     }
 }
 
+/// What `mode` makes of a result: a request without credentials is refused when they are
+/// required.
+fn pass<C>(
+    mode: Mode,
+    result: Result<Option<Claims<C>>, AuthError>,
+) -> Result<Option<Claims<C>>, AuthError> {
+    match mode {
+        Mode::Required => required(result).map(Some),
+        Mode::Optional => result,
+    }
+}
+
+/// A request waiting for a remote key set's refresh: the inner service's future once verified,
+/// or the rejection.
+type Waiting<F, B> = Pin<Box<dyn Future<Output = Result<F, Response<B>>> + Send>>;
+
 pin_project_lite::pin_project! {
     #[project = StateProjection]
     enum State<F, B> {
         Inner { #[pin] future: F },
         Rejected { response: Option<Response<B>> },
+        Waiting { future: Waiting<F, B> },
     }
 }
 
@@ -422,6 +469,7 @@ impl<F: fmt::Debug, B> fmt::Debug for AuthFuture<F, B> {
         match &self.state {
             State::Inner { future } => f.debug_tuple("AuthFuture::Inner").field(future).finish(),
             State::Rejected { .. } => f.write_str("AuthFuture::Rejected"),
+            State::Waiting { .. } => f.write_str("AuthFuture::Waiting"),
         }
     }
 }
@@ -432,12 +480,24 @@ where
 {
     type Output = Result<Response<B>, E>;
 
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match self.project().state.project() {
-            StateProjection::Inner { future } => future.poll(cx),
-            StateProjection::Rejected { response } => Poll::Ready(Ok(response
-                .take()
-                .expect("AuthFuture polled after it completed"))),
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        loop {
+            let next = match self.as_mut().project().state.project() {
+                StateProjection::Inner { future } => return future.poll(cx),
+                StateProjection::Rejected { response } => {
+                    return Poll::Ready(Ok(response
+                        .take()
+                        .expect("AuthFuture polled after it completed")));
+                }
+                StateProjection::Waiting { future } => match future.as_mut().poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(Ok(future)) => State::Inner { future },
+                    Poll::Ready(Err(response)) => State::Rejected {
+                        response: Some(response),
+                    },
+                },
+            };
+            self.as_mut().project().state.set(next);
         }
     }
 }

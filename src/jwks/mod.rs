@@ -1,7 +1,8 @@
 //! Public keys and the JSON Web Key Sets (RFC 7517) that publish them: [`SigningKey`] and
 //! [`PublicKey`]; [`Jwks`], the document an issuer serves at `/.well-known/jwks.json`;
 //! [`KeySet`], the keys a verifier holds; the [`Algorithm`] each key is bound to; and
-//! [`KeyError`], why a key was refused.
+//! [`KeyError`], why a key was refused. With feature `remote-jwks`, `RemoteKeySet`: a JWKS
+//! fetched from a URL or an OpenID Connect issuer, cached and refreshed.
 //!
 //! ```
 //! use jwt_auth::{Issuer, Verifier, jwks::SigningKey};
@@ -25,12 +26,17 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+#[cfg(feature = "remote-jwks")]
+mod remote;
+
 use serde::Serialize;
 use serde::ser::SerializeStruct as _;
 
 use crate::echo::{ECHOED_MESSAGE_CHARS, ECHOED_VALUE_CHARS, echo};
 pub use crate::issuer::IssuerKey;
 pub use crate::key::{Algorithm, Jwk, KeyError, KeySet, PublicKey, SigningKey, UnknownAlgorithm};
+#[cfg(feature = "remote-jwks")]
+pub use remote::{RemoteError, RemoteKeySet, RemoteKeySetBuilder, RemoteStatus};
 
 /// A JSON Web Key Set (RFC 7517 §5) of public keys: `{"keys":[…]}`. Built from keys to publish
 /// (each entry with `kid`, `alg` and `use: "sig"`, nothing private), or parsed from a document

@@ -353,4 +353,43 @@ pub enum VerifyError {
         /// How long since the view was last known to be current.
         stale_for: Duration,
     },
+    /// The token needs a key its verifier's remote key set
+    /// (`jwks::RemoteKeySet`) does not hold, or holds only past its
+    /// staleness bound, and a refresh of the set is under way (one, however many tokens ask).
+    /// [`Verifier::verify`](crate::Verifier::verify) answers at once; the integrations and
+    /// [`Verifier::verify_fresh`](crate::Verifier::verify_fresh) wait for the refresh and look
+    /// again, so they never return it. 503 with `Retry-After`, never 401.
+    #[error(
+        "the token needs key {kid:?}, which the remote key set does not hold yet: a refresh of the \
+         set is under way (verify_fresh waits for it)"
+    )]
+    KeySetRefreshing {
+        /// The token's `kid` (truncated), `None` when it has none.
+        kid: Option<String>,
+    },
+    /// The token needs a key its verifier's remote key set does not hold, and the set's source
+    /// could not be fetched at the last attempt, within the cooldown: whether the key exists
+    /// cannot be told. 503 with `Retry-After`, never 401 (a front end logs the user out on 401).
+    #[error(
+        "the token needs key {kid:?}, which the remote key set does not hold, and its source \
+         cannot be fetched: {reason}"
+    )]
+    KeySetUnreachable {
+        /// The token's `kid` (truncated), `None` when it has none.
+        kid: Option<String>,
+        /// Why the last fetch failed.
+        reason: String,
+    },
+    /// The key the token needs was fetched longer ago than the remote key set's staleness
+    /// bound, and the source has not been fetched since. 503 with `Retry-After`.
+    #[error(
+        "the remote key set was last fetched {age} ago, past its staleness bound, and its source \
+         cannot be fetched: {reason}"
+    )]
+    KeySetStale {
+        /// Since the last successful fetch.
+        age: Duration,
+        /// Why the last fetch failed.
+        reason: String,
+    },
 }

@@ -49,8 +49,8 @@ impl Algorithm {
         }
     }
 
-    /// `jsonwebtoken`'s name for it, which the crypto backend's provider takes.
-    pub(crate) const fn jose(self) -> jsonwebtoken::Algorithm {
+    /// The same algorithm as `jsonwebtoken` names it, for its provider's signature maths.
+    pub(crate) const fn to_jose(self) -> jsonwebtoken::Algorithm {
         match self {
             Self::HS256 => jsonwebtoken::Algorithm::HS256,
             Self::ES256 => jsonwebtoken::Algorithm::ES256,

@@ -356,4 +356,28 @@ pub enum ConfigError {
         /// What it should hold.
         expected: &'static str,
     },
+    /// A URL variable (`JWT_JWKS_URL`, `JWT_OIDC_ISSUER`) does not hold a URL keys may be
+    /// fetched from.
+    #[error(
+        "{var}={value:?} is not usable: {reason}; set it to an https:// URL (plain http:// only \
+         on a loopback address)"
+    )]
+    InvalidUrl {
+        /// The variable's name.
+        var: String,
+        /// What it holds (truncated).
+        value: String,
+        /// Why it is refused.
+        reason: String,
+    },
+    /// Two variables that exclude each other are both set.
+    #[error("{var} and {other} are both set: {fix}")]
+    Conflicting {
+        /// The variable read first.
+        var: String,
+        /// The other one.
+        other: String,
+        /// What to do.
+        fix: &'static str,
+    },
 }

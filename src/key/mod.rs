@@ -6,6 +6,8 @@ mod algorithm;
 mod asymmetric;
 mod error;
 mod fingerprint;
+#[cfg(feature = "remote-jwks")]
+pub(crate) mod remote;
 pub(crate) mod ring;
 mod secret;
 mod set;

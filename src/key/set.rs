@@ -33,6 +33,9 @@ use super::{Algorithm, Fingerprint, KeyRing};
 pub struct KeySet {
     ring: Option<KeyRing>,
     public: Arc<[PublicKey]>,
+    /// A remote key set's keys, consulted after the keys held here (feature `remote-jwks`).
+    #[cfg(feature = "remote-jwks")]
+    remote: Option<Arc<dyn super::remote::RemoteSource>>,
 }
 
 impl KeySet {
@@ -82,8 +85,8 @@ impl KeySet {
         let mut public = self.public.to_vec();
         public.push(key);
         Ok(Self {
-            ring: self.ring,
             public: public.into(),
+            ..self
         })
     }
 
@@ -129,12 +132,32 @@ impl KeySet {
     /// ```
     pub fn algorithms(&self) -> Vec<Algorithm> {
         let mut algs: Vec<Algorithm> = self.ring.iter().map(|_| Algorithm::HS256).collect();
-        for key in self.public.iter() {
+        #[cfg(feature = "remote-jwks")]
+        let remote = self.remote.as_ref().map(|remote| remote.snapshot());
+        #[cfg(feature = "remote-jwks")]
+        let remote_keys = remote
+            .as_ref()
+            .map_or(&[][..], |snapshot| &snapshot.keys[..]);
+        #[cfg(not(feature = "remote-jwks"))]
+        let remote_keys: &[PublicKey] = &[];
+        for key in self.public.iter().chain(remote_keys) {
             if !algs.contains(&key.algorithm()) {
                 algs.push(key.algorithm());
             }
         }
         algs
+    }
+
+    /// The remote key set's source, if the set has one.
+    #[cfg(feature = "remote-jwks")]
+    pub(crate) fn remote_source(&self) -> Option<&Arc<dyn super::remote::RemoteSource>> {
+        self.remote.as_ref()
+    }
+
+    /// Sets the remote source (replacing any).
+    #[cfg(feature = "remote-jwks")]
+    pub(crate) fn set_remote_source(&mut self, source: Arc<dyn super::remote::RemoteSource>) {
+        self.remote = Some(source);
     }
 
     /// The HMAC keys, the current one first; none without a ring.
@@ -160,8 +183,8 @@ impl<T: Into<KeyRing>> From<T> for KeySet {
 impl From<PublicKey> for KeySet {
     fn from(key: PublicKey) -> Self {
         Self {
-            ring: None,
             public: Arc::from([key]),
+            ..Self::default()
         }
     }
 }

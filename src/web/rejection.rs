@@ -58,8 +58,8 @@ enum Challenge {
     InvalidToken,
     /// A valid token that does not grant access to the resource (RFC 6750 §3.1).
     InsufficientScope,
-    /// Revocation could not be checked: an outage, so 503 with `Retry-After`, never a 401 (the
-    /// front end logs the user out on any 401).
+    /// Revocation could not be checked, or a remote key set cannot answer: an outage, so 503
+    /// with `Retry-After`, never a 401 (the front end logs the user out on any 401).
     Unavailable,
 }
 
@@ -126,7 +126,12 @@ impl AuthError {
                 Challenge::NoCredentials
             }
             Self::Bearer(_) => Challenge::InvalidRequest,
-            Self::Token(VerifyError::RevocationUnavailable { .. }) => Challenge::Unavailable,
+            Self::Token(
+                VerifyError::RevocationUnavailable { .. }
+                | VerifyError::KeySetRefreshing { .. }
+                | VerifyError::KeySetUnreachable { .. }
+                | VerifyError::KeySetStale { .. },
+            ) => Challenge::Unavailable,
             // Custom claims are read once every other rule has passed: the token says who the
             // caller is, and a 401 would make a front end sign out a user whom only this resource
             // refuses.
@@ -159,7 +164,9 @@ impl AuthError {
     }
 
     /// The status RFC 6750 §3.1 prescribes: 400 for a malformed request, 403 for a token that
-    /// does not grant access, 401 otherwise; 503 when revocation could not be checked.
+    /// does not grant access, 401 otherwise; 503 when revocation could not be checked or a remote
+    /// key set cannot answer ([`VerifyError::KeySetRefreshing`], [`VerifyError::KeySetUnreachable`],
+    /// [`VerifyError::KeySetStale`]).
     ///
     /// ```
     /// use http::StatusCode;
@@ -202,7 +209,8 @@ impl AuthError {
 
     /// The whole HTTP response: status, `WWW-Authenticate`, `Cache-Control: no-store`, and a JSON
     /// body `{"error": …, "error_description": …}` (empty when no credentials were sent, as in
-    /// RFC 6750 §3.1's example). When revocation could not be checked: 503,
+    /// RFC 6750 §3.1's example). When revocation could not be checked, or a remote key set
+    /// cannot answer: 503,
     /// `{"error":"temporarily_unavailable",…}` and `Retry-After: 5`, no challenge.
     ///
     /// ```

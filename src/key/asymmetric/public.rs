@@ -315,7 +315,7 @@ impl PublicKey {
         thumbprint: String,
     ) -> Result<Self, KeyError> {
         crypto::install_jsonwebtoken_provider();
-        if !crypto::asymmetric::accepts_public(alg.jose(), &decoding) {
+        if !crypto::asymmetric::accepts_public(alg.to_jose(), &decoding) {
             return Err(KeyError::InvalidKey {
                 reason: "the crypto backend refuses it (a point not on the curve?)",
             });
@@ -404,7 +404,7 @@ impl PublicKey {
     pub(crate) fn verify_signature(&self, message: &[u8], signature: &[u8]) -> bool {
         signature.len() == self.inner.alg.signature_len()
             && crypto::asymmetric::verify(
-                self.inner.alg.jose(),
+                self.inner.alg.to_jose(),
                 &self.inner.decoding,
                 message,
                 signature,
