@@ -8,3 +8,10 @@ cargo bench --locked --bench verify --no-default-features --features aws-lc-rs -
 cargo bench --locked --bench hostile -- --quick
 cargo bench --locked --bench public_keys -- --quick
 cargo bench --locked --bench public_keys --no-default-features --features aws-lc-rs -- --quick
+# The end-to-end bench's server and its in-process benches (benches/e2e/, its own workspace, so
+# that the peers it is measured against stay out of the library's lock file): formatted, and
+# built by clippy with warnings denied, so that neither rots; benches/e2e.sh itself needs wrk and
+# minutes of load, so it is run by hand (BENCHMARKING.md).
+cargo fmt --manifest-path benches/e2e/Cargo.toml -- --check
+cargo clippy --locked --manifest-path benches/e2e/Cargo.toml --all-targets -- -D warnings
+bash -n benches/e2e.sh benches/e2e/callgrind.sh

@@ -10,14 +10,15 @@ packages=(-p example-common -p example-conformance -p jwt-auth-axum-example -p j
 
 step() { printf '\n==> %s\n' "$*"; }
 
-# Two service processes share a real Redis in the process tests (.ci/redis.sh, which would
-# install it too, runs after this script).
+# Two service processes share a real Redis, and a real Redis Cluster, in the process tests
+# (.ci/redis.sh, which would install it too, runs after this script).
 if ! command -v redis-server >/dev/null; then
     step "installing redis-server"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
 fi
 
-step "tests: in-process scenarios, real processes (two on one Redis), timeouts over raw connections"
-# --nocapture: the logout propagation figures between two processes are printed.
+step "tests: in-process scenarios, real processes (two on one Redis, two on a three-master Redis Cluster), timeouts over raw connections"
+# --nocapture: the logout propagation figures between two processes are printed. The cluster
+# needs redis-cli too (`--cluster create`), which Debian's redis-server package pulls in.
 cargo test --locked "${packages[@]}" --all-features -- --nocapture

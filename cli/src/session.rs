@@ -12,16 +12,20 @@ use crate::output::{Outcome, UsageError};
 
 /// The variable naming the Redis the services keep their sessions in.
 const REDIS_URL_VAR: &str = "REDIS_URL";
+/// Instead of `REDIS_URL`, the seed nodes of the Redis Cluster the sessions live in,
+/// comma-separated, as the example services read it.
+const REDIS_CLUSTER_URLS_VAR: &str = "REDIS_CLUSTER_URLS";
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum SessionCommand {
     /// Refuse every token of a user issued until now, on every service sharing the Redis in
-    /// REDIS_URL (after a password change or a compromise): their sessions' access and refresh
-    /// tokens, and tokens of other issuers by their iat (tokens without iat too). A login
-    /// afterwards works.
+    /// REDIS_URL, or the Redis Cluster in REDIS_CLUSTER_URLS (after a password change or a
+    /// compromise): their sessions' access and refresh tokens, and tokens of other issuers by
+    /// their iat (tokens without iat too). A login afterwards works.
     ///
-    /// Reads REDIS_URL and JWT_SECRET (the key ring the services' sessions use). Exit 1 when
-    /// Redis cannot be reached: nothing was revoked then.
+    /// Reads REDIS_URL or REDIS_CLUSTER_URLS (comma-separated seed nodes; one reachable is
+    /// enough), and JWT_SECRET (the key ring the services' sessions use). Exit 1 when Redis
+    /// cannot be reached: nothing was revoked then.
     LogoutEverywhere(LogoutEverywhereArgs),
 }
 
@@ -42,21 +46,7 @@ fn logout_everywhere(args: &LogoutEverywhereArgs) -> CommandResult {
     if args.sub.is_empty() {
         return Err(UsageError::new("--sub is empty: give the user id"));
     }
-    let url = match std::env::var(REDIS_URL_VAR) {
-        Ok(url) if !url.trim().is_empty() => url,
-        Ok(_) => return Err(UsageError::new(format!("{REDIS_URL_VAR} is empty"))),
-        Err(std::env::VarError::NotPresent) => {
-            return Err(UsageError::new(format!(
-                "{REDIS_URL_VAR} is not set: export the URL of the Redis the services share \
-                 (redis://host:port/db)"
-            )));
-        }
-        Err(std::env::VarError::NotUnicode(_)) => {
-            return Err(UsageError::new(format!(
-                "{REDIS_URL_VAR} is not valid UTF-8"
-            )));
-        }
-    };
+    let config = redis_config()?;
     let ring = match keys::load(false)? {
         Ok(ring) => ring,
         Err(refusal) => return Ok(refusal),
@@ -67,7 +57,7 @@ fn logout_everywhere(args: &LogoutEverywhereArgs) -> CommandResult {
         .map_err(|err| UsageError::new(format!("cannot start the async runtime: {err}")))?;
     // The URL is never printed: it may carry a password.
     let revoked = runtime.block_on(async {
-        let store = RedisStore::new(RedisConfig::new(url))?;
+        let store = RedisStore::new(config)?;
         Sessions::new(&ring.keys, store)
             .logout_everywhere(&args.sub)
             .await
@@ -85,4 +75,34 @@ fn logout_everywhere(args: &LogoutEverywhereArgs) -> CommandResult {
             json!({ "sub": sub, "logged_out_everywhere": false, "error": err.to_string() }),
         ),
     })
+}
+
+/// A variable's value, `None` when unset or blank (as a blank line in an env file gives).
+fn variable(name: &str) -> Result<Option<String>, UsageError> {
+    match std::env::var(name) {
+        Ok(value) if value.trim().is_empty() => Ok(None),
+        Ok(value) => Ok(Some(value)),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => {
+            Err(UsageError::new(format!("{name} is not valid UTF-8")))
+        }
+    }
+}
+
+/// One Redis (`REDIS_URL`) or a Redis Cluster (`REDIS_CLUSTER_URLS`), as the services read
+/// them: exactly one of the two.
+fn redis_config() -> Result<RedisConfig, UsageError> {
+    match (variable(REDIS_URL_VAR)?, variable(REDIS_CLUSTER_URLS_VAR)?) {
+        (Some(_), Some(_)) => Err(UsageError::new(format!(
+            "{REDIS_URL_VAR} and {REDIS_CLUSTER_URLS_VAR} are both set: set {REDIS_URL_VAR} for \
+             one Redis, or {REDIS_CLUSTER_URLS_VAR} for a Redis Cluster"
+        ))),
+        (Some(url), None) => Ok(RedisConfig::new(url)),
+        (None, Some(urls)) => Ok(RedisConfig::cluster(urls.split(','))),
+        (None, None) => Err(UsageError::new(format!(
+            "{REDIS_URL_VAR} is not set: export the URL of the Redis the services share \
+             (redis://host:port/db), or {REDIS_CLUSTER_URLS_VAR} with the seed nodes of their \
+             Redis Cluster (comma-separated)"
+        ))),
+    }
 }

@@ -64,6 +64,46 @@ fn each_malformed_header_has_its_own_error() {
     }
 }
 
+/// Every byte value, at the start, in the middle and at the end of a long token (long enough
+/// for the check to run in vector-wide blocks, and past them): accepted exactly when RFC 7235's
+/// token68 allows it there.
+#[test]
+fn each_byte_of_a_token_is_checked_wherever_it_is() {
+    let allowed = |b: u8| b.is_ascii_alphanumeric() || b"-._~+/".contains(&b);
+    let body = "abcdefghijklmnopqrstuvwxyz0123456789".repeat(7);
+    for b in 0..=u8::MAX {
+        // A header value cannot hold control characters (bar tab) or a newline at all.
+        if (b < 0x20 && b != b'\t') || b == 0x7f {
+            continue;
+        }
+        for at in [0, 100, body.len() - 1] {
+            let mut token = body.clone().into_bytes();
+            token[at] = b;
+            let value = [b"Bearer ".as_slice(), &token].concat();
+            let map = headers(&[&value]);
+            let got = bearer_token(&map);
+            // `=` is padding, allowed only at the end; at the start, the rest makes it invalid.
+            let expected = allowed(b) || (b == b'=' && at == body.len() - 1);
+            // Whitespace at the end is trimmed off the header's value, and spaces after the
+            // scheme are skipped: neither is part of the token.
+            let trimmed =
+                (at == body.len() - 1 && (b == b' ' || b == b'\t')) || (at == 0 && b == b' ');
+            assert_eq!(
+                got.is_ok(),
+                expected || trimmed,
+                "byte {b:#04x} at {at}: {got:?}"
+            );
+            if !expected && !trimmed {
+                assert_eq!(
+                    got,
+                    Err(BearerError::InvalidCharacters),
+                    "byte {b:#04x} at {at}"
+                );
+            }
+        }
+    }
+}
+
 fn rejection(values: &[&[u8]]) -> AuthError {
     verifier().authenticate(&headers(values)).unwrap_err()
 }

@@ -1,5 +1,6 @@
 //! `jwt-auth session logout-everywhere`, against a real `redis-server` the test starts on a free
-//! loopback port (skipped with a message when it is not installed, except when `CI` is set).
+//! loopback port, and a real three-master Redis Cluster (`REDIS_CLUSTER_URLS`), started the same
+//! way (skipped with a message when Redis is not installed, except when `CI` is set).
 
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
@@ -7,7 +8,7 @@ use std::time::{Duration, Instant};
 use jwt_auth::store::{RedisConfig, RevocationStatus, RevocationView as _, RevokedBy};
 use jwt_auth::{RedisStore, Sessions, Verifier, VerifyError};
 
-use jwt_auth_test_support::RedisServer;
+use jwt_auth_test_support::{RedisServer, cluster};
 
 use crate::{run, strong};
 
@@ -83,6 +84,104 @@ fn logout_everywhere_revokes_the_subjects_sessions_through_redis() {
     assert_eq!(
         json.json(),
         serde_json::json!({ "sub": "42", "logged_out_everywhere": true })
+    );
+}
+
+/// On a cluster, the user's sessions spread over the masters (each family in the slot of its
+/// `{sid}`): the cutoff the command writes refuses every one of them, through the other
+/// instances' mirrors and at refresh.
+#[test]
+fn logout_everywhere_revokes_the_subjects_sessions_on_a_cluster() {
+    const SESSIONS: usize = 12;
+    let Some(cluster) = cluster::start("cli") else {
+        return;
+    };
+    let (secret, hex) = strong();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (sessions, mirror, verifier, ada, bob) = runtime.block_on(async {
+        let store = RedisStore::new(RedisConfig::cluster(cluster.urls())).unwrap();
+        let mirror = store.mirror().clone();
+        assert!(
+            mirror
+                .wait_synced(jwt_auth::time::Duration::seconds(10))
+                .await
+        );
+        let verifier = Verifier::new(&secret).with_revocation(mirror.clone());
+        let sessions = Sessions::new(&secret, store);
+        let mut ada = Vec::new();
+        for _ in 0..SESSIONS {
+            ada.push(sessions.login("42", None).await.unwrap());
+        }
+        let bob = sessions.login("7", None).await.unwrap();
+        (sessions, mirror, verifier, ada, bob)
+    });
+    // The sessions are on more than one master, so one key written by the command has to reach
+    // families it does not share a slot with.
+    let holding = (0..cluster.nodes.len())
+        .filter(|&index| {
+            cluster
+                .keys(index)
+                .iter()
+                .any(|key| key.ends_with(":family"))
+        })
+        .count();
+    assert!(holding >= 2, "{SESSIONS} sessions on {holding} master(s)");
+
+    let urls = cluster.urls().join(",");
+    let out = run(
+        &["session", "logout-everywhere", "--sub", "42"],
+        &[("JWT_SECRET", &hex), ("REDIS_CLUSTER_URLS", &urls)],
+        None,
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "logged out everywhere: every token of sub \"42\" issued until now is refused\n"
+    );
+    out.assert_hides(&hex);
+    for node in &cluster.nodes {
+        assert!(!out.stdout.contains(&node.port.to_string()));
+    }
+
+    runtime.block_on(async {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while mirror.status("42", None, None, Some(0)) == RevocationStatus::Active {
+            assert!(Instant::now() < deadline, "the revocation never arrived");
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        for pair in &ada {
+            assert_eq!(
+                verifier.verify(&pair.access_token),
+                Err(VerifyError::Revoked {
+                    by: RevokedBy::Subject
+                })
+            );
+            assert!(sessions.refresh(&pair.refresh_token).await.is_err());
+        }
+        assert_eq!(verifier.verify(&bob.access_token).unwrap().sub, "7");
+        assert!(sessions.refresh(&bob.refresh_token).await.is_ok());
+        let after = sessions.login("42", None).await.unwrap();
+        assert_eq!(verifier.verify(&after.access_token).unwrap().sub, "42");
+    });
+
+    let both = run(
+        &["session", "logout-everywhere", "--sub", "42"],
+        &[
+            ("JWT_SECRET", &hex),
+            ("REDIS_CLUSTER_URLS", &urls),
+            ("REDIS_URL", &cluster.nodes[0].url()),
+        ],
+        None,
+    );
+    assert_eq!(both.code, 2, "{}", both.stderr);
+    assert!(
+        both.stderr
+            .starts_with("jwt-auth: error: REDIS_URL and REDIS_CLUSTER_URLS are both set"),
+        "{}",
+        both.stderr
     );
 }
 

@@ -896,6 +896,11 @@ macro_rules! process_tests {
         fn two_processes_share_sessions() {
             $crate::process::two_processes_share_sessions($binary);
         }
+
+        #[::core::prelude::v1::test]
+        fn two_processes_share_sessions_on_a_cluster() {
+            $crate::process::two_processes_share_sessions_on_a_cluster($binary);
+        }
     };
 }
 
