@@ -44,6 +44,8 @@
 //! - Configuration: [`AuthConfig`] (its page lists every environment variable).
 //! - Time: [`Clock`], [`SystemClock`], [`FixedClock`]; [`time`] is re-exported for its
 //!   `Duration` and `OffsetDateTime`.
+//! - [`observability`]: the `tracing` events and the metrics, what each means and what a healthy
+//!   service shows.
 //! - [`dangerous`]: weak secrets for a laptop, by name.
 //! - [`guide`]: key rotation step by step (Python and Node included), the sessions design, and
 //!   where jwt-auth differs from its peers.
@@ -57,8 +59,11 @@
 //! | `axum` | `axum::Authenticated<C>` extractor and `axum::session_routes()` (axum 0.8); `TokenPair` and `SessionError` as responses | off |
 //! | `actix-web` | `actix_web::Authenticated<C>`, `MaybeAuthenticated<C>` and `actix_web::session_routes` (actix-web 4); `TokenPair` and `SessionError` as responses | off |
 //! | `redis` | `RedisStore` and `RevocationMirror`, sessions shared through Redis | off |
+//! | `tracing` | `tracing` events: every rejection with its cause, refresh-token reuse, store errors, a stale revocation mirror ([`observability`]) | off |
+//! | `metrics` | counters of verifications and refreshes by outcome, reuse and store errors, and the mirror's lag, through the `metrics` facade ([`observability`]) | off |
 //!
-//! The default features pull in no web framework and no Redis client.
+//! The default features pull in no web framework, no Redis client, and neither `tracing` nor
+//! `metrics`.
 //!
 //! # Crypto backends
 //! Exactly one is used: `rust-crypto` (RustCrypto `hmac`/`sha2`, the default) or `aws-lc-rs`.
@@ -81,6 +86,8 @@ mod integration;
 mod issuer;
 mod jws;
 mod key;
+pub mod observability;
+mod observe;
 pub mod session;
 pub mod store;
 mod verifier;
