@@ -4,6 +4,7 @@
 //! ```sh
 //! cargo bench --bench verify                       # rust-crypto backend
 //! cargo bench --bench verify --no-default-features --features aws-lc-rs
+//! cargo bench --bench verify --features metrics    # and a verify reporting to a recorder
 //! ```
 //!
 //! After the measurements it prints the medians and the ratios the crate targets (issues 5 and
@@ -193,6 +194,51 @@ fn verify(c: &mut Criterion, f: &Fixture) {
         });
     });
     group.finish();
+}
+
+/// With feature `metrics`: a verify that reports to a recorder, metrics-exporter-prometheus's as
+/// the example services install it, set for this thread only. `verify/jwt-auth` in the same build
+/// is a verify with the feature on and no recorder; in a build without the feature, the same
+/// verify with nothing to report.
+#[cfg(feature = "metrics")]
+fn metrics(c: &mut Criterion, f: &Fixture) {
+    const ROUNDS: usize = 201;
+    const BATCH: u32 = 500;
+    let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
+    let mut group = c.benchmark_group("metrics");
+    group.throughput(Throughput::Elements(1));
+    metrics::with_local_recorder(&recorder, || {
+        group.bench_function("verify, Prometheus recorder", |b| {
+            b.iter(|| f.verifier.verify(black_box(&f.token)).unwrap());
+        });
+    });
+    group.finish();
+
+    // The same comparison in interleaved rounds (see `Interleaved`): a batch without the
+    // recorder, then one with it, milliseconds apart; the median of the rounds' ratios.
+    let batch = || {
+        let start = Instant::now();
+        for _ in 0..BATCH {
+            black_box(f.verifier.verify(black_box(&f.token)).unwrap());
+        }
+        start.elapsed().as_secs_f64()
+    };
+    let (mut ratios, mut extra_ns) = (Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        let without = batch();
+        let with = metrics::with_local_recorder(&recorder, batch);
+        ratios.push(with / without);
+        extra_ns.push((with - without) / f64::from(BATCH) * 1e9);
+    }
+    let median = |mut values: Vec<f64>| {
+        values.sort_by(f64::total_cmp);
+        values[values.len() / 2]
+    };
+    println!(
+        "  verify with a Prometheus recorder / without, interleaved   {:.3}  ({:+.0} ns per verify)",
+        median(ratios),
+        median(extra_ns)
+    );
 }
 
 /// A token without `kid` is tried against each key of the ring in turn: each key passed costs
@@ -462,6 +508,8 @@ fn main() {
         .measurement_time(Duration::from_secs(3))
         .configure_from_args();
     verify(&mut c, &f);
+    #[cfg(feature = "metrics")]
+    metrics(&mut c, &f);
     ring(&mut c, &f);
     issue(&mut c, &f);
     authenticate(&mut c, &f);

@@ -46,6 +46,8 @@
 //! - Configuration: [`AuthConfig`] (its page lists every environment variable).
 //! - Time: [`Clock`], [`SystemClock`], [`FixedClock`]; [`time`] is re-exported for its
 //!   `Duration` and `OffsetDateTime`.
+//! - [`observability`]: the `tracing` events and the metrics, what each means and what a healthy
+//!   service shows.
 //! - [`dangerous`]: weak secrets for a laptop, by name.
 //! - [`guide`]: key rotation step by step (Python and Node included), the sessions design, and
 //!   where jwt-auth differs from its peers.
@@ -60,8 +62,11 @@
 //! | `actix-web` | `actix_web::Authenticated<C>`, `MaybeAuthenticated<C>` and `actix_web::session_routes` (actix-web 4); `TokenPair` and `SessionError` as responses | off |
 //! | `redis` | `RedisStore` and `RevocationMirror`, sessions shared through Redis | off |
 //! | `remote-jwks` | `jwks::RemoteKeySet`: keys from a JWKS URL or an OpenID Connect issuer, cached and refreshed; `Verifier::verify_fresh` | off |
+//! | `tracing` | `tracing` events: every rejection with its cause, refresh-token reuse, store errors, a stale revocation mirror ([`observability`]) | off |
+//! | `metrics` | counters of verifications and refreshes by outcome, reuse and store errors, and the mirror's lag, through the `metrics` facade ([`observability`]) | off |
 //!
-//! The default features pull in no web framework, no Redis client and no HTTP client.
+//! The default features pull in no web framework, no Redis client, no HTTP client, and neither
+//! `tracing` nor `metrics`.
 //!
 //! # Crypto backends
 //! Exactly one is used: `rust-crypto` (RustCrypto `hmac`/`sha2`, the default) or `aws-lc-rs`.
@@ -86,6 +91,8 @@ mod issuer;
 pub mod jwks;
 mod jws;
 mod key;
+pub mod observability;
+mod observe;
 pub mod session;
 pub mod store;
 mod verifier;

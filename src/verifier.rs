@@ -16,6 +16,7 @@ use crate::jws::{ECHOED_VALUE_CHARS, TokenPart, VerifyError, echo};
 use crate::key::remote::{RemoteSnapshot, Verdict};
 use crate::key::ring::RingKey;
 use crate::key::{Algorithm, KeySet, PublicKey};
+use crate::observe;
 use crate::store::{RevocationStatus, RevocationView};
 
 /// Verifies HS256, ES256 and EdDSA tokens under the crate's policy and returns their typed
@@ -466,6 +467,13 @@ impl Verifier {
     /// The [`VerifyError`] variant of the first rule the token breaks;
     /// [`VerifyError::InvalidClaims`] when the payload does not fit `C`.
     pub fn verify_as<C: DeserializeOwned>(&self, token: &str) -> Result<Claims<C>, VerifyError> {
+        let verdict = self.judge(token);
+        observe::verification(&verdict, VerifyError::cause_name);
+        verdict
+    }
+
+    /// [`Verifier::verify_as`] without the report to `tracing` and `metrics`.
+    fn judge<C: DeserializeOwned>(&self, token: &str) -> Result<Claims<C>, VerifyError> {
         let segments = Segments::split(token)?;
         let candidates = self.candidates(segments.header)?;
         // A payload that fits on the stack is decoded before the HMAC, as cheap as checking it;

@@ -393,3 +393,59 @@ pub enum VerifyError {
         reason: String,
     },
 }
+
+impl VerifyError {
+    /// The rejection's cause as a stable name in snake case (the variant's name, `expired`,
+    /// `invalid_signature`, `unknown_key_id`, `revoked`…). It is the `outcome` label of the
+    /// `jwt_auth_verifications_total` counter and the `cause` field of the crate's `tracing`
+    /// events (see [`observability`](crate::observability)), and safe to log: it never carries
+    /// anything from the token.
+    ///
+    /// ```
+    /// let (secret, _) = jwt_auth::Secret::generate();
+    /// let err = jwt_auth::Verifier::new(&secret).verify("not.a.token").unwrap_err();
+    /// assert_eq!(err.cause_name(), "base64");
+    /// assert_eq!(jwt_auth::VerifyError::InvalidSignature.cause_name(), "invalid_signature");
+    /// ```
+    pub fn cause_name(&self) -> &'static str {
+        match self {
+            Self::TooLarge { .. } => "too_large",
+            Self::SegmentCount { .. } => "segment_count",
+            Self::HeaderTooLarge { .. } => "header_too_large",
+            Self::Base64 { .. } => "base64",
+            Self::Json { .. } => "json",
+            Self::NestingTooDeep { .. } => "nesting_too_deep",
+            Self::TooManyMembers { .. } => "too_many_members",
+            Self::TooManyValues { .. } => "too_many_values",
+            Self::DuplicateMember { .. } => "duplicate_member",
+            Self::UnsupportedAlgorithm { .. } => "unsupported_algorithm",
+            Self::CriticalHeader => "critical_header",
+            Self::UnexpectedType { .. } => "unexpected_type",
+            Self::UnknownKeyId { .. } => "unknown_key_id",
+            Self::SignatureLength { .. } => "signature_length",
+            Self::InvalidSignature => "invalid_signature",
+            Self::MissingClaim { .. } => "missing_claim",
+            Self::InvalidNumericDate { .. } => "invalid_numeric_date",
+            Self::InvalidClaims { .. } => "invalid_claims",
+            Self::CustomClaims { .. } => "custom_claims",
+            Self::Expired { .. } => "expired",
+            Self::NotYetValid { .. } => "not_yet_valid",
+            Self::IssuedInFuture { .. } => "issued_in_future",
+            Self::IssuedAfterExpiry { .. } => "issued_after_expiry",
+            Self::TtlTooLong { .. } => "ttl_too_long",
+            Self::IssuerMismatch { .. } => "issuer_mismatch",
+            Self::AudienceMismatch { .. } => "audience_mismatch",
+            Self::UnexpectedAudience { .. } => "unexpected_audience",
+            Self::Revoked { .. } => "revoked",
+            Self::RevocationUnavailable { .. } => "revocation_unavailable",
+            Self::NoKeyForAlgorithm { .. } => "no_key_for_algorithm",
+            Self::KeyAlgorithmMismatch { .. } => "key_algorithm_mismatch",
+            Self::EmbeddedKey { .. } => "embedded_key",
+            Self::InvalidKeyId { .. } => "invalid_key_id",
+            Self::UnknownPublicKeyId { .. } => "unknown_public_key_id",
+            Self::KeySetRefreshing { .. } => "key_set_refreshing",
+            Self::KeySetUnreachable { .. } => "key_set_unreachable",
+            Self::KeySetStale { .. } => "key_set_stale",
+        }
+    }
+}

@@ -93,6 +93,32 @@ impl SessionError {
         )
     }
 
+    /// The failure's cause as a stable name in snake case (the variant's name, `malformed`,
+    /// `unknown`, `expired`, `reused`, `revoked`, `store`…). It is the `outcome` label of the
+    /// `jwt_auth_refreshes_total` counter and the `cause` field of the crate's `tracing` events
+    /// (see [`observability`](crate::observability)), and safe to log.
+    ///
+    /// ```
+    /// use jwt_auth::SessionError;
+    /// use jwt_auth::store::StoreError;
+    ///
+    /// assert_eq!(SessionError::Malformed.cause_name(), "malformed");
+    /// assert_eq!(SessionError::from(StoreError::Timeout { timeout_ms: 250 }).cause_name(), "store");
+    /// ```
+    pub fn cause_name(&self) -> &'static str {
+        match self {
+            Self::Malformed => "malformed",
+            Self::Unknown => "unknown",
+            Self::Expired { .. } => "expired",
+            Self::Reused { .. } => "reused",
+            Self::Revoked { .. } => "revoked",
+            Self::Issue(_) => "issue",
+            Self::Random { .. } => "random",
+            Self::Store(_) => "store",
+            Self::InvalidRequest { .. } => "invalid_request",
+        }
+    }
+
     /// Whether the store or the system could not answer (503 with `Retry-After`): neither the
     /// token nor the request was at fault, and the same request may be retried.
     ///

@@ -20,6 +20,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::AuthConfig;
 use crate::issuer::{Issuer, IssuerKey};
 use crate::key::KeyRing;
+use crate::observe;
 use crate::store::StoreError;
 use crate::store::revocations::unix_ms;
 use crate::store::sid::{new_sid, sid_string};
@@ -462,6 +463,14 @@ impl<S: SessionStore> Sessions<S> {
         &self.store
     }
 
+    /// Writes `revocation` to the store; reports a failure.
+    async fn revoke(&self, revocation: Revocation) -> Result<(), StoreError> {
+        self.store
+            .revoke(revocation)
+            .await
+            .map_err(|err| observe::store_error("revoke", err))
+    }
+
     fn emit(&self, event: SessionEvent) {
         if let Some(handler) = &self.events {
             handler(event);
@@ -532,7 +541,10 @@ impl<S: SessionStore> Sessions<S> {
             .with_expiry(started + self.absolute, started + self.idle);
         family.email = email.map(str::to_owned);
         let pair = self.pair(&family, &refresh)?;
-        self.store.start(family).await?;
+        self.store
+            .start(family)
+            .await
+            .map_err(|err| observe::store_error("start", err))?;
         Ok(pair)
     }
 
@@ -561,8 +573,14 @@ impl<S: SessionStore> Sessions<S> {
         &self,
         refresh_token: impl PresentedToken,
     ) -> Result<TokenPair, SessionError> {
-        let presented =
-            RawToken::parse(refresh_token.presented()).ok_or(SessionError::Malformed)?;
+        let result = self.rotate(refresh_token.presented()).await;
+        observe::refresh(&result, SessionError::cause_name);
+        result
+    }
+
+    /// [`Sessions::refresh`] without the report to `tracing` and `metrics`.
+    async fn rotate(&self, refresh_token: &str) -> Result<TokenPair, SessionError> {
+        let presented = RawToken::parse(refresh_token).ok_or(SessionError::Malformed)?;
         let sid = sid_string(&presented.sid());
         let now = self.clock.now();
         let keys = self.keys.keys();
@@ -575,7 +593,12 @@ impl<S: SessionStore> Sessions<S> {
         )
         .with_idle(self.idle)
         .with_grace(self.grace);
-        let (family, successor) = match self.store.rotate(rotation).await? {
+        let (family, successor) = match self
+            .store
+            .rotate(rotation)
+            .await
+            .map_err(|err| observe::store_error("rotate", err))?
+        {
             RotationOutcome::Rotated(family) => (family, &successors[0]),
             RotationOutcome::Repeated { family, successor } => {
                 self.emit(SessionEvent::Repeated {
@@ -591,20 +614,19 @@ impl<S: SessionStore> Sessions<S> {
                 (family, successor)
             }
             RotationOutcome::Reused { sub } => {
+                observe::refresh_reuse(&sub, &sid);
                 self.emit(SessionEvent::Reused {
                     sub: sub.clone(),
                     sid: sid.clone(),
                 });
-                self.store
-                    .revoke(Revocation::session(&sid, self.access_retention(now)))
+                self.revoke(Revocation::session(&sid, self.access_retention(now)))
                     .await?;
                 return Err(SessionError::Reused { sub, sid });
             }
             RotationOutcome::Revoked { .. } => {
                 // The family may have been revoked by a step whose revocation entry was never
                 // written (the store failed in between): write it again, it is idempotent.
-                self.store
-                    .revoke(Revocation::session(&sid, self.access_retention(now)))
+                self.revoke(Revocation::session(&sid, self.access_retention(now)))
                     .await?;
                 return Err(SessionError::Revoked { sid });
             }
@@ -619,7 +641,10 @@ impl<S: SessionStore> Sessions<S> {
             return Err(SessionError::Revoked { sid });
         }
         let pair = self.pair(&family, successor)?;
-        self.store.acknowledge(&sid, successor.hash()).await?;
+        self.store
+            .acknowledge(&sid, successor.hash())
+            .await
+            .map_err(|err| observe::store_error("acknowledge", err))?;
         Ok(pair)
     }
 
@@ -645,11 +670,15 @@ impl<S: SessionStore> Sessions<S> {
         let presented =
             RawToken::parse(refresh_token.presented()).ok_or(SessionError::Malformed)?;
         let sid = sid_string(&presented.sid());
-        match self.store.end(&sid, presented.hash()).await? {
+        match self
+            .store
+            .end(&sid, presented.hash())
+            .await
+            .map_err(|err| observe::store_error("end", err))?
+        {
             EndOutcome::Ended { sub } => {
                 let now = self.clock.now();
-                self.store
-                    .revoke(Revocation::session(&sid, self.access_retention(now)))
+                self.revoke(Revocation::session(&sid, self.access_retention(now)))
                     .await?;
                 self.emit(SessionEvent::LoggedOut { sub, sid });
                 Ok(())
@@ -684,9 +713,7 @@ impl<S: SessionStore> Sessions<S> {
     pub async fn logout_everywhere(&self, sub: &str) -> Result<(), SessionError> {
         let now = self.clock.now();
         let until = now + self.subject_retention.max(self.access_ttl) + self.leeway();
-        self.store
-            .revoke(Revocation::subject(sub, now, until))
-            .await?;
+        self.revoke(Revocation::subject(sub, now, until)).await?;
         self.emit(SessionEvent::LoggedOutEverywhere {
             sub: sub.to_owned(),
         });
@@ -715,7 +742,7 @@ impl<S: SessionStore> Sessions<S> {
     /// [`SessionError::Store`].
     pub async fn revoke_token(&self, jti: &str) -> Result<(), SessionError> {
         let until = self.access_retention(self.clock.now());
-        Ok(self.store.revoke(Revocation::token(jti, until)).await?)
+        Ok(self.revoke(Revocation::token(jti, until)).await?)
     }
 
     /// Ends a session by its `sid`, as [`Sessions::logout`] does by a refresh token.
@@ -736,6 +763,6 @@ impl<S: SessionStore> Sessions<S> {
     /// [`SessionError::Store`].
     pub async fn revoke_session(&self, sid: &str) -> Result<(), SessionError> {
         let until = self.access_retention(self.clock.now());
-        Ok(self.store.revoke(Revocation::session(sid, until)).await?)
+        Ok(self.revoke(Revocation::session(sid, until)).await?)
     }
 }

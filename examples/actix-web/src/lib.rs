@@ -1,6 +1,7 @@
 //! An actix-web 4 service that authenticates with `jwt-auth`: `POST /login` starts a session,
 //! `POST /refresh`, `POST /logout` and `POST /logout-everywhere` go on with it or end it,
-//! `GET /me` requires an access token, `GET /hello` takes one optionally, `GET /health` is public.
+//! `GET /me` requires an access token, `GET /hello` takes one optionally, `GET /health` is public,
+//! and with `METRICS=1` `GET /metrics` serves jwt-auth's metrics as Prometheus text.
 //!
 //! Authentication and sessions are `jwt-auth`'s own actix-web integration (feature
 //! `actix-web`): the handlers take `jwt_auth::actix_web::Authenticated` or `MaybeAuthenticated`,
@@ -24,7 +25,8 @@ use actix_web::{
     App, HttpRequest, HttpResponse, HttpServer, Responder as _, ResponseError as _, web,
 };
 use example_common::api::{BODY_LIMIT, Greeting, HEALTHY, MeResponse};
-use example_common::{Backend, LoginError, LoginRequest, SessionBackend, Settings};
+use example_common::prometheus;
+use example_common::{Backend, LoginError, LoginRequest, MetricsPage, SessionBackend, Settings};
 use jwt_auth::actix_web::{Authenticated, MaybeAuthenticated, session_routes};
 use jwt_auth::{AuthError, MemoryStore, SessionError};
 
@@ -42,6 +44,7 @@ pub fn app(
     > + use<>,
 > {
     let verifier = web::Data::new(backend.verifier.clone());
+    let metrics_page = backend.metrics.clone();
     // The crate's session routes, on whichever store start-up chose.
     let app = match &backend.sessions {
         SessionBackend::Memory(sessions) => App::new()
@@ -83,6 +86,23 @@ pub fn app(
                 .route(web::get().to(health))
                 .route(web::head().to(health)),
         )
+        // Only with `METRICS=1`; without it, `GET /metrics` is a 404 like any unknown path.
+        .configure(|config| {
+            if let Some(page) = metrics_page {
+                config.app_data(web::Data::new(page)).service(
+                    readable("/metrics")
+                        .route(web::get().to(metrics))
+                        .route(web::head().to(metrics)),
+                );
+            }
+        })
+}
+
+/// `GET /metrics`: jwt-auth's metrics in the Prometheus text format.
+async fn metrics(page: web::Data<MetricsPage>) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, prometheus::CONTENT_TYPE))
+        .body(page.render())
 }
 
 /// A resource answered by `GET` and `HEAD` only.

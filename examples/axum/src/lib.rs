@@ -1,6 +1,7 @@
 //! An axum 0.8 service that authenticates with `jwt-auth`: `POST /login` starts a session,
 //! `POST /refresh`, `POST /logout` and `POST /logout-everywhere` go on with it or end it,
-//! `GET /me` requires an access token, `GET /hello` takes one optionally, `GET /health` is public.
+//! `GET /me` requires an access token, `GET /hello` takes one optionally, `GET /health` is public,
+//! and with `METRICS=1` `GET /metrics` serves jwt-auth's metrics as Prometheus text.
 //!
 //! Authentication and sessions are `jwt-auth`'s own axum integration (feature `axum`): the
 //! handlers take `jwt_auth::axum::Authenticated`, the session routes are
@@ -24,7 +25,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use example_common::api::{BODY_LIMIT, Greeting, HEALTHY, Health, MeResponse};
-use example_common::{Backend, LoginError, LoginRequest, SessionBackend, Settings};
+use example_common::prometheus;
+use example_common::{Backend, LoginError, LoginRequest, MetricsPage, SessionBackend, Settings};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -60,12 +62,17 @@ pub fn app(backend: Arc<Backend>, settings: &Settings) -> Router {
         #[cfg(feature = "redis")]
         SessionBackend::Redis(sessions) => session_routes().with_state(Arc::clone(sessions)),
     };
-    let api = Router::new()
+    let mut api = Router::new()
         .route("/login", post(login))
         .merge(sessions)
         .route("/me", get(me))
         .route("/hello", get(hello))
-        .route("/health", get(health))
+        .route("/health", get(health));
+    // Only with `METRICS=1`; without it, `GET /metrics` is a 404 like any unknown path.
+    if let Some(page) = backend.metrics.clone() {
+        api = api.route("/metrics", get(move || std::future::ready(metrics(&page))));
+    }
+    let api = api
         .with_state(AppState { backend })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(map_response(log_rejection))
@@ -214,4 +221,13 @@ async fn hello(caller: Option<Authenticated>) -> Json<Greeting> {
 /// `GET /health`.
 async fn health() -> Json<Health> {
     Json(HEALTHY)
+}
+
+/// `GET /metrics`: jwt-auth's metrics in the Prometheus text format.
+fn metrics(page: &MetricsPage) -> Response {
+    (
+        [(header::CONTENT_TYPE, prometheus::CONTENT_TYPE)],
+        page.render(),
+    )
+        .into_response()
 }

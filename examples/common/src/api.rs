@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::accounts::AccountStore;
 use crate::config::{Settings, StartupError};
 use crate::limiter::{LoginLimiter, RetryAfter};
+use crate::prometheus::MetricsPage;
 use crate::sessions::SessionBackend;
 
 /// The most a request body may hold, in bytes. A login is well under 1 KiB.
@@ -149,6 +150,8 @@ pub struct Backend {
     pub accounts: AccountStore,
     /// The `POST /login` rate limit.
     pub login_limiter: LoginLimiter,
+    /// `GET /metrics`, when the process records metrics (`METRICS=1`; see [`crate::start_up`]).
+    pub metrics: Option<MetricsPage>,
 }
 
 impl Backend {
@@ -189,6 +192,7 @@ impl Backend {
             sessions,
             accounts,
             login_limiter: LoginLimiter::per_minute(settings.login_attempts_per_minute),
+            metrics: None,
         })
     }
 

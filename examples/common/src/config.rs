@@ -10,6 +10,7 @@
 //! | `LOGIN_ATTEMPTS_PER_MINUTE` | `POST /login` requests allowed per client address | `5` |
 //! | `REDIS_URL` | where the sessions live (`redis://host:port/db`), shared by every instance | unset: in this process |
 //! | `REDIS_CLUSTER_URLS` | instead of `REDIS_URL`, a Redis Cluster: comma-separated seed nodes (`redis://host:port/`), one reachable is enough | unset |
+//! | `METRICS` | `1`: jwt-auth's metrics at `GET /metrics`, in the Prometheus text format; `0`: no such route | `0` |
 //! | `REQUEST_TIMEOUT_SECS` | how long a client may take to send a request's headers, and then to have it answered (body included), before it gets a 408 or the connection is closed | `10` |
 
 use std::ffi::OsString;
@@ -36,6 +37,8 @@ pub const LOGIN_RATE_VAR: &str = "LOGIN_ATTEMPTS_PER_MINUTE";
 pub const REQUEST_TIMEOUT_VAR: &str = "REQUEST_TIMEOUT_SECS";
 /// The variable holding the sessions' access-token lifetime, in seconds.
 pub const ACCESS_TTL_VAR: &str = "SESSION_ACCESS_TTL_SECS";
+/// The variable that turns `GET /metrics` on.
+pub const METRICS_VAR: &str = "METRICS";
 
 const DEFAULT_PORT: u16 = 3000;
 const DEFAULT_LOGIN_ATTEMPTS_PER_MINUTE: NonZeroU32 = NonZeroU32::new(5).unwrap();
@@ -85,6 +88,8 @@ pub struct Settings {
     /// The lifetime of the access tokens a session's login and refreshes answer (default
     /// `jwt_auth::session::DEFAULT_ACCESS_TTL`, 15 minutes).
     pub access_ttl: time::Duration,
+    /// `METRICS=1`: record jwt-auth's metrics and serve them at `GET /metrics`.
+    pub metrics: bool,
 }
 
 /// Why the service refuses to start. Each message names the variable and what it should hold.
@@ -122,6 +127,8 @@ pub enum StartupError {
         /// The longest lifetime the verifier accepts: its maximum plus its leeway.
         max: time::Duration,
     },
+    /// `METRICS=1`, but the Prometheus recorder could not be installed (another is already).
+    Metrics(String),
 }
 
 impl fmt::Display for StartupError {
@@ -142,6 +149,7 @@ impl fmt::Display for StartupError {
                  services share (generate one with `openssl rand -hex 32`), or unset {var}"
             ),
             Self::Redis(reason) => f.write_str(reason),
+            Self::Metrics(reason) => write!(f, "{METRICS_VAR}=1: {reason}"),
             Self::AccessTtlTooLong { ttl, max } => write!(
                 f,
                 "{ACCESS_TTL_VAR} is {} seconds ({} when unset), longer than {EXPIRES_MIN_VAR} and \
@@ -163,6 +171,7 @@ impl std::error::Error for StartupError {
             | Self::Invalid { .. }
             | Self::NeedsSecret { .. }
             | Self::Redis(_)
+            | Self::Metrics(_)
             | Self::AccessTtlTooLong { .. } => None,
         }
     }
@@ -189,6 +198,7 @@ impl Settings {
             redis_url: None,
             redis_cluster_urls: Vec::new(),
             access_ttl: DEFAULT_ACCESS_TTL,
+            metrics: false,
         }
     }
 
@@ -291,6 +301,7 @@ impl Settings {
         if redis_url.is_some() && !redis_cluster_urls.is_empty() {
             return Err(StartupError::Redis(both_redis_vars()));
         }
+        let metrics = metrics_on(&lookup)?;
         Ok(Self {
             port,
             auth,
@@ -301,6 +312,7 @@ impl Settings {
             redis_url,
             redis_cluster_urls,
             access_ttl,
+            metrics,
         })
     }
 
@@ -362,6 +374,19 @@ pub(crate) fn both_redis_vars() -> String {
         crate::sessions::REDIS_URL_VAR,
         crate::sessions::REDIS_CLUSTER_URLS_VAR
     )
+}
+
+/// `METRICS`: `1` on; `0`, empty or unset off.
+fn metrics_on(lookup: &impl Fn(&str) -> Option<OsString>) -> Result<bool, StartupError> {
+    match text(lookup, METRICS_VAR)?.as_deref().map(str::trim) {
+        None | Some("" | "0") => Ok(false),
+        Some("1") => Ok(true),
+        Some(other) => Err(StartupError::Invalid {
+            var: METRICS_VAR,
+            value: other.to_owned(),
+            expected: "1 (serve GET /metrics) or 0",
+        }),
+    }
 }
 
 fn text(

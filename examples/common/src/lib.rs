@@ -8,7 +8,8 @@
 //! - [`sessions`]: where the sessions live, `MemoryStore` or (`REDIS_URL`, `REDIS_CLUSTER_URLS`) `RedisStore`; the
 //!   session routes are `jwt-auth`'s own;
 //! - [`api`]: payloads, the login flow, login error responses, and rejection logging;
-//! - [`telemetry`]: the `tracing` subscriber.
+//! - [`telemetry`]: the `tracing` subscriber;
+//! - [`prometheus`]: with `METRICS=1`, the Prometheus recorder behind `GET /metrics`.
 //!
 //! Everything here runs in the services. The scenarios both are tested against are a crate of
 //! their own, `example-conformance` (`examples/conformance`), which only their tests depend on.
@@ -19,6 +20,7 @@ pub mod accounts;
 pub mod api;
 pub mod config;
 pub mod limiter;
+pub mod prometheus;
 pub mod sessions;
 pub mod telemetry;
 
@@ -26,10 +28,12 @@ pub use accounts::{AccountStore, DEMO_EMAIL, DEMO_PASSWORD, DEMO_USER_ID};
 pub use api::{Backend, LoginError, LoginRequest, log_rejection, log_session_error};
 pub use config::{SecretSource, Settings, StartupError};
 pub use limiter::{LoginLimiter, RetryAfter};
+pub use prometheus::MetricsPage;
 pub use sessions::{REDIS_URL_VAR, SessionBackend};
 
 /// Everything before serving: installs the `tracing` subscriber ([`telemetry::init`]), reads and
-/// logs the [`Settings`], and builds the [`Backend`] with the demo account.
+/// logs the [`Settings`], builds the [`Backend`] with the demo account, and with `METRICS=1`
+/// installs the Prometheus recorder ([`MetricsPage::install`]) for `GET /metrics`.
 ///
 /// # Errors
 /// After printing `error: <why>` to standard error, the exit code to return from `main`. A weak
@@ -39,7 +43,10 @@ pub fn start_up() -> Result<(Settings, Backend), ExitCode> {
     let started = Settings::from_env().and_then(|settings| {
         settings.log_startup();
         let accounts = AccountStore::with_demo_account().map_err(StartupError::Accounts)?;
-        let backend = Backend::new(&settings, accounts)?;
+        let mut backend = Backend::new(&settings, accounts)?;
+        if settings.metrics {
+            backend.metrics = Some(MetricsPage::install().map_err(StartupError::Metrics)?);
+        }
         Ok((settings, backend))
     });
     started.map_err(|err| {

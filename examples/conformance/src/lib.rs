@@ -878,6 +878,11 @@ macro_rules! process_tests {
         }
 
         #[::core::prelude::v1::test]
+        fn metrics_count_a_scripted_mix() {
+            $crate::process::metrics_count_a_scripted_mix($binary);
+        }
+
+        #[::core::prelude::v1::test]
         fn session_access_ttl_is_configurable() {
             $crate::process::session_access_ttl_is_configurable($binary);
         }

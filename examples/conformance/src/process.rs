@@ -403,6 +403,96 @@ pub fn serves_over_real_http(binary: &str) {
     }
 }
 
+/// With `METRICS=1`, `GET /metrics` answers jwt-auth's counters as Prometheus text, and after a
+/// scripted mix of requests each counter holds exactly what the mix did; without `METRICS`, there
+/// is no such route.
+pub fn metrics_count_a_scripted_mix(binary: &str) {
+    let kit = TestKit::new();
+    let mut without = Service::start(binary, &[("JWT_SECRET", &kit.shareable_secret)]);
+    without.wait_until_healthy();
+    assert_eq!(
+        without.send("GET", "/metrics", &[], "").status(),
+        StatusCode::NOT_FOUND
+    );
+    drop(without);
+
+    let mut service = Service::start(
+        binary,
+        &[
+            ("JWT_SECRET", &kit.shareable_secret),
+            ("METRICS", "1"),
+            ("LOGIN_ATTEMPTS_PER_MINUTE", "10000"),
+        ],
+    );
+    service.wait_until_healthy();
+    let get_me = |token: &str| me_status(&service, token);
+
+    // Valid: two issued here, and a session's access tokens.
+    let (valid, _) = kit.token();
+    assert_eq!(get_me(&valid), StatusCode::OK);
+    assert_eq!(get_me(&valid), StatusCode::OK);
+    let (access, first_refresh) = log_in(&service);
+    assert_eq!(get_me(&access), StatusCode::OK);
+    // Expired, three times; forged (a payload changed under its signature), twice.
+    for _ in 0..3 {
+        assert_eq!(get_me(&kit.expired_token()), StatusCode::UNAUTHORIZED);
+    }
+    for _ in 0..2 {
+        assert_eq!(get_me(&kit.tampered_token()), StatusCode::UNAUTHORIZED);
+    }
+    // No token at all: nothing is verified, nothing counted.
+    assert_eq!(
+        service.send("GET", "/me", &[], "").status(),
+        StatusCode::UNAUTHORIZED
+    );
+    // Refreshed twice; the new access token works.
+    let (_, second_refresh) =
+        crate::token_pair(&post_refresh_token(&service, "/refresh", &first_refresh));
+    let (refreshed, _) =
+        crate::token_pair(&post_refresh_token(&service, "/refresh", &second_refresh));
+    assert_eq!(get_me(&refreshed), StatusCode::OK);
+    // The first refresh token again: reuse, the session is revoked, its access token with it.
+    let reused = post_refresh_token(&service, "/refresh", &first_refresh);
+    assert_eq!(reused.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(get_me(&refreshed), StatusCode::UNAUTHORIZED);
+    // Not a refresh token at all.
+    let malformed = post_refresh_token(&service, "/refresh", "not-a-refresh-token");
+    assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
+
+    let page = service.send("GET", "/metrics", &[], "");
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(
+        header_str(&page, "content-type"),
+        Some("text/plain; version=0.0.4; charset=utf-8")
+    );
+    let samples: Vec<&str> = page
+        .body()
+        .lines()
+        .filter(|line| line.starts_with("jwt_auth_"))
+        .collect();
+    let mut expected = vec![
+        r#"jwt_auth_verifications_total{outcome="ok"} 4"#,
+        r#"jwt_auth_verifications_total{outcome="expired"} 3"#,
+        r#"jwt_auth_verifications_total{outcome="invalid_signature"} 2"#,
+        r#"jwt_auth_verifications_total{outcome="revoked"} 1"#,
+        r#"jwt_auth_refreshes_total{outcome="ok"} 2"#,
+        r#"jwt_auth_refreshes_total{outcome="reused"} 1"#,
+        r#"jwt_auth_refreshes_total{outcome="malformed"} 1"#,
+        "jwt_auth_refresh_reuse_total 1",
+    ];
+    let mut samples = samples;
+    samples.sort_unstable();
+    expected.sort_unstable();
+    assert_eq!(samples, expected, "{}", page.body());
+    // The help text `describe_metrics` gives.
+    assert!(
+        page.body()
+            .contains("# HELP jwt_auth_refresh_reuse_total Used refresh tokens presented again"),
+        "{}",
+        page.body()
+    );
+}
+
 /// `SESSION_ACCESS_TTL_SECS` sets the lifetime of the access tokens that a login and a refresh
 /// answer; one longer than the verifier accepts (`JWT_EXPIRES_MIN` plus `JWT_LEEWAY_SECS`) stops
 /// start-up.

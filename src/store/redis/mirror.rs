@@ -16,6 +16,7 @@ use time::{Duration, OffsetDateTime};
 use super::config::to_std;
 use super::connection::Connection;
 use super::layout::{Keys, Shard, from_ms, parse_member};
+use crate::observe::MirrorLag;
 use crate::store::revocations::RevocationSet;
 use crate::store::{Revocation, RevocationStatus, RevocationView};
 
@@ -88,6 +89,8 @@ struct MirrorShared {
     keys: Keys,
     origin: Instant,
     bound: StdDuration,
+    /// What the mirror last reported of its lag, to `tracing` and `metrics`.
+    lag: MirrorLag,
 }
 
 /// The copy of one shard.
@@ -128,6 +131,7 @@ impl RevocationMirror {
                 keys,
                 origin: Instant::now(),
                 bound,
+                lag: MirrorLag::default(),
             }),
             _task: None,
         };
@@ -196,6 +200,13 @@ impl RevocationMirror {
             }
             tokio::time::sleep(StdDuration::from_millis(5)).await;
         }
+    }
+
+    /// Reports how long since the mirror was confirmed current (since it started, if it never
+    /// was): at each heartbeat, and at each attempt to reconnect.
+    fn report_lag(&self) {
+        let lag = self.age().unwrap_or_else(|| self.shared.origin.elapsed());
+        self.shared.lag.report(lag, self.shared.bound);
     }
 
     /// How many entries the mirror holds.
@@ -336,6 +347,7 @@ impl RevocationMirror {
                     .await;
             }
             tokio::time::sleep(StdDuration::from_millis(100)).await;
+            self.report_lag();
         }
     }
 
@@ -439,9 +451,9 @@ impl RevocationMirror {
                     self.apply_message(&payload);
                 }
                 _ = heartbeat.tick() => {
-                    if !self.beat(connection, timeout, resync_interval, &mut following).await
-                        && stop_on_failure
-                    {
+                    let healthy = self.beat(connection, timeout, resync_interval, &mut following).await;
+                    self.report_lag();
+                    if !healthy && stop_on_failure {
                         return;
                     }
                 }
