@@ -224,6 +224,13 @@ impl Verifier {
         }
     }
 
+    /// The same verifier checking tokens against `keys`: [`AuthConfig`](crate::AuthConfig)
+    /// adds keys without losing the options already set.
+    pub(crate) fn with_keys(mut self, keys: KeySet) -> Self {
+        self.keys = keys;
+        self
+    }
+
     /// Sets the tolerance for clock differences between services (default 60 s), in whole
     /// seconds like the NumericDate times it applies to. Negative values count as zero.
     ///

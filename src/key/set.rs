@@ -53,7 +53,7 @@ impl KeySet {
     /// `kid` is already in the set replaces nothing and is not added twice.
     ///
     /// ```
-    /// use jwt_auth::{KeySet}, jwks::{KeyError, PublicKey}};
+    /// use jwt_auth::jwks::{KeyError, KeySet, PublicKey};
     ///
     /// let key = PublicKey::from_jwk(r#"{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}"#)?;
     /// let set = KeySet::new().with_public_key(key.clone())?.with_public_key(key)?;

@@ -375,7 +375,7 @@ pub fn serves_over_real_http(binary: &str) {
 
     let output = service.stop();
     assert!(
-        output.contains(&kit.settings.auth.fingerprint().to_string()),
+        output.contains(&kit.settings.auth.signing_kid()),
         "{output}"
     );
     assert!(output.contains("login succeeded"), "{output}");

@@ -42,10 +42,7 @@ fn main() -> ExitCode {
     };
     let result = match command.as_str() {
         "fingerprint" => {
-            println!(
-                "{}",
-                json!({ "fingerprint": config.fingerprint().to_string() })
-            );
+            println!("{}", json!({ "fingerprint": config.signing_kid() }));
             Ok(())
         }
         "issue" => each_line(|request| issue(&config, request)),
@@ -70,7 +67,7 @@ fn refresh_token(config: &AuthConfig) -> Result<(), String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
-    let sessions = Sessions::new(config.keys(), MemoryStore::new());
+    let sessions = Sessions::from_config(config, MemoryStore::new());
     let pair = runtime
         .block_on(sessions.login("42", Some("ada@example.com")))
         .map_err(|e| format!("login failed: {e}"))?;

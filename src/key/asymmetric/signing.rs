@@ -55,7 +55,7 @@ impl SigningKey {
     /// `openssl genpkey -algorithm ED25519` write), unencrypted.
     ///
     /// ```
-    /// use jwt_auth::{KeyError}, jwks::{Algorithm, SigningKey}};
+    /// use jwt_auth::jwks::{Algorithm, KeyError, SigningKey};
     ///
     /// let key = SigningKey::from_pkcs8_pem(
     ///     "-----BEGIN PRIVATE KEY-----\n\
