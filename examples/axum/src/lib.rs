@@ -23,7 +23,7 @@ use axum::middleware::map_response;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use example_common::api::{BODY_LIMIT, Greeting, HEALTHY, Health, MeResponse};
+use example_common::api::{BODY_LIMIT, Greeting, HEALTHY, Health, JWKS_PATH, MeResponse};
 use example_common::{Backend, LoginError, LoginRequest, SessionBackend, Settings};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
@@ -66,6 +66,7 @@ pub fn app(backend: Arc<Backend>, settings: &Settings) -> Router {
         .route("/me", get(me))
         .route("/hello", get(hello))
         .route("/health", get(health))
+        .route(JWKS_PATH, get(jwks))
         .with_state(AppState { backend })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(map_response(log_rejection))
@@ -214,4 +215,10 @@ async fn hello(caller: Option<Authenticated>) -> Json<Greeting> {
 /// `GET /health`.
 async fn health() -> Json<Health> {
     Json(HEALTHY)
+}
+
+/// `GET /.well-known/jwks.json`: the public keys tokens are signed with (see
+/// `example_common::api::JwksDocument`).
+async fn jwks(State(state): State<AppState>) -> Response {
+    state.backend.jwks.to_response().into_response()
 }
