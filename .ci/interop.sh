@@ -23,11 +23,16 @@ env -u JWT_SECRET -u JWT_SECRET_FALLBACKS interop/.venv/bin/python interop/rotat
 echo "== interop: regenerate the fixtures from the live peers and run the fixture test on them"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+
+echo "== interop: public keys (ES256, EdDSA) both ways: PyJWT (PyJWKClient), python-jose, jsonwebtoken 9, jose"
+interop/.venv/bin/python interop/public_keys.py --fixtures "$tmp/peers_public_keys.json"
+JWT_AUTH_INTEROP_PUBLIC_KEY_FIXTURES="$tmp/peers_public_keys.json" \
+    cargo test --locked --quiet --test interop_public_keys
 env -u JWT_SECRET -u JWT_SECRET_OTHER interop/regen-fixtures.sh "$tmp/peers.json"
 JWT_AUTH_INTEROP_FIXTURES="$tmp/peers.json" cargo test --locked --quiet --test interop_fixtures
 
 echo "== interop: the committed fixtures"
-cargo test --locked --quiet --test interop_fixtures
+cargo test --locked --quiet --test interop_fixtures --test interop_public_keys
 
 echo "== interop: time the peers once, briefly, so the timing scripts cannot rot"
 interop/time-peers.sh --quick
