@@ -20,6 +20,9 @@ env -u JWT_SECRET -u JWT_EXPIRES_MIN -u JWT_LEEWAY_SECS interop/.venv/bin/python
 echo "== interop: the rotation runbook (src/guide/rotation.md), run with its Node and Python snippets"
 env -u JWT_SECRET -u JWT_SECRET_FALLBACKS interop/.venv/bin/python interop/rotation/check.py
 
+echo "== interop: the HS256-to-ES256 runbook (src/guide/public_keys.md), run with its Python and Node snippets"
+env -u JWT_SECRET -u JWT_JWKS_URL interop/.venv/bin/python interop/public_keys_runbook/check.py
+
 echo "== interop: regenerate the fixtures from the live peers and run the fixture test on them"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
