@@ -6,3 +6,5 @@ cd "$(dirname "$0")/.."
 cargo bench --locked --bench verify -- --quick
 cargo bench --locked --bench verify --no-default-features --features aws-lc-rs -- --quick
 cargo bench --locked --bench hostile -- --quick
+cargo bench --locked --bench public_keys -- --quick
+cargo bench --locked --bench public_keys --no-default-features --features aws-lc-rs -- --quick

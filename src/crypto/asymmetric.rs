@@ -3,22 +3,12 @@
 //! (not the process default, which an application may have replaced) so that both backends are
 //! what the crate's features say.
 
-use jsonwebtoken::{DecodingKey, EncodingKey};
-
-use crate::key::Algorithm;
-
-fn jose(alg: Algorithm) -> jsonwebtoken::Algorithm {
-    match alg {
-        Algorithm::HS256 => jsonwebtoken::Algorithm::HS256,
-        Algorithm::ES256 => jsonwebtoken::Algorithm::ES256,
-        Algorithm::EdDSA => jsonwebtoken::Algorithm::EdDSA,
-    }
-}
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
 
 /// Whether `signature` is a valid `alg` signature of `message` under `key`. The signature's
 /// length is the caller's to check: a JWS signature of these algorithms is exactly 64 bytes.
 pub(crate) fn verify(alg: Algorithm, key: &DecodingKey, message: &[u8], signature: &[u8]) -> bool {
-    let Ok(verifier) = (super::provider().verifier_factory)(&jose(alg), key) else {
+    let Ok(verifier) = (super::provider().verifier_factory)(&alg, key) else {
         return false;
     };
     verifier.verify(message, &signature.to_vec()).is_ok()
@@ -27,12 +17,12 @@ pub(crate) fn verify(alg: Algorithm, key: &DecodingKey, message: &[u8], signatur
 /// Whether the backend accepts `key` as an `alg` public key (for a P-256 point: on the curve,
 /// where the backend checks at load).
 pub(crate) fn accepts_public(alg: Algorithm, key: &DecodingKey) -> bool {
-    (super::provider().verifier_factory)(&jose(alg), key).is_ok()
+    (super::provider().verifier_factory)(&alg, key).is_ok()
 }
 
 /// The `alg` signature of `message` under the PKCS#8 key `key`.
 pub(crate) fn sign(alg: Algorithm, key: &EncodingKey, message: &[u8]) -> Option<Vec<u8>> {
-    let signer = (super::provider().signer_factory)(&jose(alg), key).ok()?;
+    let signer = (super::provider().signer_factory)(&alg, key).ok()?;
     signer.try_sign(message).ok()
 }
 

@@ -49,6 +49,15 @@ impl Algorithm {
         }
     }
 
+    /// `jsonwebtoken`'s name for it, which the crypto backend's provider takes.
+    pub(crate) const fn jose(self) -> jsonwebtoken::Algorithm {
+        match self {
+            Self::HS256 => jsonwebtoken::Algorithm::HS256,
+            Self::ES256 => jsonwebtoken::Algorithm::ES256,
+            Self::EdDSA => jsonwebtoken::Algorithm::EdDSA,
+        }
+    }
+
     /// The length of a signature, in bytes.
     pub(crate) const fn signature_len(self) -> usize {
         match self {

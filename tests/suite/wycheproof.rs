@@ -57,7 +57,7 @@ use serde_json::Value;
 
 /// A Wycheproof file, read in place (see [`shared_file`]: absent, the test skips loudly, or fails
 /// when `CI` is set).
-fn vectors(file: &str) -> Option<Value> {
+pub(crate) fn vectors(file: &str) -> Option<Value> {
     shared_file(&format!("data/wycheproof/{file}"))
         .map(|text| serde_json::from_str(&text).expect("Wycheproof files are JSON"))
 }
@@ -76,7 +76,7 @@ fn weak_allowed_secret(key: &[u8]) -> (Secret, bool) {
     }
 }
 
-fn hex(text: &str) -> Vec<u8> {
+pub(crate) fn hex(text: &str) -> Vec<u8> {
     (0..text.len())
         .step_by(2)
         .map(|i| u8::from_str_radix(&text[i..i + 2], 16).expect("hex"))

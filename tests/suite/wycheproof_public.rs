@@ -14,49 +14,22 @@
 //!   so it is refused as [`VerifyError::HeaderTooLarge`]. The file has no EdDSA group; its other groups (RSA, HMAC, encryption keys) are algorithms
 //!   or keys the crate refuses by policy (the HS256 ones are run in `wycheproof.rs`).
 //!
-//! Where the files are absent the tests say so and skip; under CI (`CI=true`) they fail.
+//! Where the files are absent the tests say so and skip; with `CI` set they fail.
 //!
 //! [`public_key_verify`]: jwt_auth::__private::public_key_verify
 //! [`Verifier`]: jwt_auth::Verifier
 //! [`VerifyError::Json`]: jwt_auth::VerifyError::Json
 //! [`VerifyError::HeaderTooLarge`]: jwt_auth::VerifyError::HeaderTooLarge
 
-use std::path::PathBuf;
-
 use jwt_auth::__private::public_key_verify;
 use jwt_auth::{TokenPart, Verifier, VerifyError, jwks::PublicKey};
 use serde_json::Value;
 
-/// A Wycheproof file, read in place; `None` (and a note) when absent, a failure under CI.
-fn vectors(file: &str) -> Option<Value> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/wycheproof")
-        .join(file);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Some(serde_json::from_str(&text).expect("Wycheproof files are JSON")),
-        Err(e) => {
-            assert_ne!(
-                std::env::var("CI").as_deref(),
-                Ok("true"),
-                "{} is required under CI: {e}",
-                path.display()
-            );
-            eprintln!("skipping: {} is absent ({e})", path.display());
-            None
-        }
-    }
-}
-
-fn unhex(hex: &str) -> Vec<u8> {
-    (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex"))
-        .collect()
-}
+use crate::wycheproof::{hex, vectors};
 
 /// The group's key, read from its SPKI DER, its PEM and its JWK, which must agree.
 fn group_key(group: &Value) -> PublicKey {
-    let key = PublicKey::from_spki_der(&unhex(group["publicKeyDer"].as_str().unwrap()))
+    let key = PublicKey::from_spki_der(&hex(group["publicKeyDer"].as_str().unwrap()))
         .expect("every Wycheproof key of these files is valid");
     let pem = PublicKey::from_spki_pem(group["publicKeyPem"].as_str().unwrap()).unwrap();
     assert_eq!(pem, key);
@@ -81,8 +54,8 @@ fn run_signature_vectors(file: &str) -> Option<(usize, usize)> {
                 "invalid" => false,
                 other => panic!("tcId {}: unexpected result {other}", test["tcId"]),
             };
-            let msg = unhex(test["msg"].as_str().unwrap());
-            let sig = unhex(test["sig"].as_str().unwrap());
+            let msg = hex(test["msg"].as_str().unwrap());
+            let sig = hex(test["sig"].as_str().unwrap());
             assert_eq!(
                 public_key_verify(&key, &msg, &sig),
                 expected,

@@ -315,7 +315,7 @@ impl PublicKey {
         thumbprint: String,
     ) -> Result<Self, KeyError> {
         crypto::install_jsonwebtoken_provider();
-        if !crypto::asymmetric::accepts_public(alg, &decoding) {
+        if !crypto::asymmetric::accepts_public(alg.jose(), &decoding) {
             return Err(KeyError::InvalidKey {
                 reason: "the crypto backend refuses it (a point not on the curve?)",
             });
@@ -403,7 +403,12 @@ impl PublicKey {
     /// the backend through `jsonwebtoken`. The verifier's one signature check for these keys.
     pub(crate) fn verify_signature(&self, message: &[u8], signature: &[u8]) -> bool {
         signature.len() == self.inner.alg.signature_len()
-            && crypto::asymmetric::verify(self.inner.alg, &self.inner.decoding, message, signature)
+            && crypto::asymmetric::verify(
+                self.inner.alg.jose(),
+                &self.inner.decoding,
+                message,
+                signature,
+            )
     }
 }
 

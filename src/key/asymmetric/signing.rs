@@ -139,7 +139,8 @@ impl SigningKey {
         };
         // The key must sign, and its signature verify under the public half it derived.
         let probe = b"jwt-auth key check";
-        let signature = crypto::asymmetric::sign(alg, &encoding, probe).ok_or(invalid.clone())?;
+        let signature =
+            crypto::asymmetric::sign(alg.jose(), &encoding, probe).ok_or(invalid.clone())?;
         if !public.verify_signature(probe, &signature) {
             return Err(invalid);
         }
@@ -207,7 +208,7 @@ impl SigningKey {
 
     /// The signature of `message`; `None` only if the backend fails on a key it accepted.
     pub(crate) fn sign(&self, message: &[u8]) -> Option<Vec<u8>> {
-        crypto::asymmetric::sign(self.inner.alg, &self.inner.encoding, message)
+        crypto::asymmetric::sign(self.inner.alg.jose(), &self.inner.encoding, message)
     }
 }
 
