@@ -149,7 +149,7 @@ fn every_peer_token_verifies_with_the_same_claims() {
             assert_eq!(claims.sub, token.claims.sub, "{label}");
             assert_eq!(claims.email, token.claims.email, "{label}");
             assert_eq!(
-                claims.iat.map(|t| t.unix_timestamp()),
+                claims.iat.map(time::OffsetDateTime::unix_timestamp),
                 Some(token.claims.iat),
                 "{label}"
             );

@@ -372,6 +372,5 @@ fn pem(label: &str, der: &[u8]) -> String {
         text.push_str(&String::from_utf8_lossy(line));
         text.push('\n');
     }
-    text.push_str(&format!("-----END {label}-----\n"));
-    text
+    text + &format!("-----END {label}-----\n")
 }

@@ -182,22 +182,19 @@ fn issue(args: &IssueArgs) -> CommandResult {
             )));
         }
     }
-    let (key, kid_note): (IssuerKey, String) = match &args.private_key {
-        Some(file) => {
-            let key = crate::pubkey::signing_key(file)?;
-            let note = format!(
-                "the RFC 7638 thumbprint of the {} key in {}",
-                key.algorithm(),
-                file.display()
-            );
-            (key.into(), note)
-        }
-        None => {
-            let candidate = input::secret_from_env()?;
-            match crate::secret::load(&candidate, args.allow_weak_secret) {
-                Ok(secret) => (secret.into(), "the fingerprint of JWT_SECRET".to_owned()),
-                Err(refusal) => return Ok(refusal),
-            }
+    let (key, kid_note): (IssuerKey, String) = if let Some(file) = &args.private_key {
+        let key = crate::pubkey::signing_key(file)?;
+        let note = format!(
+            "the RFC 7638 thumbprint of the {} key in {}",
+            key.algorithm(),
+            file.display()
+        );
+        (key.into(), note)
+    } else {
+        let candidate = input::secret_from_env()?;
+        match crate::secret::load(&candidate, args.allow_weak_secret) {
+            Ok(secret) => (secret.into(), "the fingerprint of JWT_SECRET".to_owned()),
+            Err(refusal) => return Ok(refusal),
         }
     };
     let kid = key.kid();

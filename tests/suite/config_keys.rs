@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use jwt_auth::jwks::{Algorithm, KeyError, SigningKey};
+use jwt_auth::jwks::{Algorithm, KeyError, PublicKey, SigningKey};
 use jwt_auth::{AuthConfig, ConfigError, Issuer, Verifier, VerifyError};
 
 use crate::common::{OTHER_SECRET, SECRET, secret};
@@ -71,7 +71,7 @@ fn es256_signs_with_the_key_file_and_verifies_with_its_public_half() {
     assert_eq!(claims.sub, "42");
     assert_eq!(config.verifier().verify(&token).unwrap().sub, "42");
     // Without JWT_SECRET, an HS256 token has no key to be checked against.
-    let hs256 = Issuer::new(&secret()).issue("42", None).unwrap();
+    let hs256 = Issuer::new(secret()).issue("42", None).unwrap();
     assert!(matches!(
         config.verifier().verify(&hs256),
         Err(VerifyError::NoKeyForAlgorithm { .. })
@@ -114,7 +114,7 @@ fn dual_stack_verifies_the_shared_secret_s_tokens_and_never_signs_or_publishes_i
     assert_eq!(ring.fallbacks().count(), 1);
     // Tokens from a service that still signs HS256, with the secret or its fallback, verify.
     for shared in [SECRET, OTHER_SECRET] {
-        let token = Issuer::new(&jwt_auth::Secret::new(shared).unwrap())
+        let token = Issuer::new(jwt_auth::Secret::new(shared).unwrap())
             .issue("7", None)
             .unwrap();
         assert_eq!(config.verifier().verify(&token).unwrap().sub, "7");
@@ -244,9 +244,12 @@ fn an_unreadable_key_file_is_its_own_error() {
     }
 }
 
+/// A key file, what its error must be, and what the message must say.
+type Case = (&'static str, fn(&KeyError) -> bool, &'static str);
+
 #[test]
 fn each_unusable_private_key_names_the_variable_and_the_fix() {
-    let cases: [(&str, fn(&KeyError) -> bool, &str); 7] = [
+    let cases: [Case; 7] = [
         (
             "es256.enc.pem",
             |e| *e == KeyError::Encrypted,
@@ -383,7 +386,7 @@ fn retiring_keys_verify_and_are_published_until_dropped() {
     .unwrap();
     assert_eq!(config.verifier().verify(&old_token).unwrap().sub, "42");
     let jwks = config.jwks();
-    let kids: Vec<&str> = jwks.keys().iter().map(|k| k.kid()).collect();
+    let kids: Vec<&str> = jwks.keys().iter().map(PublicKey::kid).collect();
     assert_eq!(kids, [fixture_key("es256.pem").kid(), old.kid()]);
     assert!(
         config
@@ -474,7 +477,7 @@ fn issuer_and_audience_are_written_and_required() {
     );
     // One of the audiences is enough; another issuer, or none, is refused.
     let issue = |iss: Option<&str>, aud: &str| {
-        let issuer = Issuer::new(&secret()).with_audience(aud);
+        let issuer = Issuer::new(secret()).with_audience(aud);
         match iss {
             Some(iss) => issuer.with_issuer(iss),
             None => issuer,

@@ -303,9 +303,16 @@ fn token_issue_and_verify_with_key_files() {
             "{}",
             refused.stdout
         );
+    }
+}
 
-        // Inspect names the kid as the key's thumbprint.
+#[test]
+fn token_inspect_names_a_public_key_token_s_kid_as_its_thumbprint() {
+    for file in ["es256.pem", "ed25519.pem"] {
+        let key = SigningKey::from_pkcs8_pem(&read(&fixture(file))).unwrap();
+        let token = Issuer::new(&key).issue("42", None).unwrap();
         let inspected = run(&["token", "inspect", &token], &[], None);
+        assert_eq!(inspected.code, 0, "{}", inspected.stderr);
         assert!(
             inspected
                 .stdout
@@ -314,6 +321,11 @@ fn token_issue_and_verify_with_key_files() {
             inspected.stdout
         );
     }
+}
+
+#[test]
+fn token_verify_and_issue_refuse_the_wrong_kind_of_key() {
+    let now = T0.to_string();
     // An HS256 token checked against public keys: no key for its algorithm.
     let (secret, _) = strong();
     let refused = run(

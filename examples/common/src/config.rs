@@ -365,7 +365,7 @@ impl Settings {
             .keys()
             .ring()
             .into_iter()
-            .flat_map(|ring| ring.fallbacks());
+            .flat_map(jwt_auth::KeyRing::fallbacks);
         for (index, fallback) in fallbacks.enumerate() {
             tracing::info!(
                 fingerprint = %fallback.fingerprint(),
