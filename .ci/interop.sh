@@ -23,7 +23,6 @@ env -u JWT_SECRET -u JWT_SECRET_FALLBACKS interop/.venv/bin/python interop/rotat
 echo "== interop: the HS256-to-ES256 runbook (src/guide/public_keys.md), run with its Python and Node snippets"
 env -u JWT_SECRET -u JWT_JWKS_URL interop/.venv/bin/python interop/public_keys_runbook/check.py
 
-echo "== interop: regenerate the fixtures from the live peers and run the fixture test on them"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -31,6 +30,8 @@ echo "== interop: public keys (ES256, EdDSA) both ways: PyJWT (PyJWKClient), pyt
 interop/.venv/bin/python interop/public_keys.py --fixtures "$tmp/peers_public_keys.json"
 JWT_AUTH_INTEROP_PUBLIC_KEY_FIXTURES="$tmp/peers_public_keys.json" \
     cargo test --locked --quiet --test interop_public_keys
+
+echo "== interop: regenerate the fixtures from the live peers and run the fixture test on them"
 env -u JWT_SECRET -u JWT_SECRET_OTHER interop/regen-fixtures.sh "$tmp/peers.json"
 JWT_AUTH_INTEROP_FIXTURES="$tmp/peers.json" cargo test --locked --quiet --test interop_fixtures
 
