@@ -154,6 +154,13 @@ impl Issuer {
     }
 
     /// The clock, for what is built from this issuer (sessions share it).
+    /// The same issuer signing with `keys`: [`AuthConfig`](crate::AuthConfig) swaps a ring
+    /// without losing the options already set.
+    pub(crate) fn with_keys(mut self, keys: IssuerKey) -> Self {
+        self.keys = keys;
+        self
+    }
+
     pub(crate) fn clock(&self) -> &Arc<dyn Clock> {
         &self.clock
     }

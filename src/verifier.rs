@@ -275,6 +275,13 @@ impl Verifier {
         }
     }
 
+    /// The same verifier checking tokens against `keys`: [`AuthConfig`](crate::AuthConfig)
+    /// adds keys without losing the options already set.
+    pub(crate) fn with_keys(mut self, keys: KeySet) -> Self {
+        self.keys = keys;
+        self
+    }
+
     /// Sets the tolerance for clock differences between services (default 60 s), in whole
     /// seconds like the NumericDate times it applies to. Negative values count as zero.
     ///
@@ -423,13 +430,6 @@ impl Verifier {
     /// ```
     pub fn keys(&self) -> &KeySet {
         &self.keys
-    }
-
-    /// The same verifier with its keys changed by `change`.
-    #[cfg(feature = "remote-jwks")]
-    pub(crate) fn map_keys(mut self, change: impl FnOnce(KeySet) -> KeySet) -> Self {
-        self.keys = change(self.keys);
-        self
     }
 
     /// Verifies `token` and returns its claims, ignoring custom ones.

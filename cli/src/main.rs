@@ -1,4 +1,5 @@
-//! `jwt-auth`: the operator's tool for the shared HS256 secret and the tokens signed with it.
+//! `jwt-auth`: the operator's tool for the shared HS256 secret, ES256 and EdDSA key pairs, and the
+//! tokens signed with them.
 //!
 //! Install it with `cargo install --locked --path cli`. Exit status: 0 when the command
 //! succeeded, 1 when it refused something (a weak secret, a rejected or undecodable token), 2 for
@@ -14,6 +15,7 @@ mod duration;
 mod input;
 mod keys;
 mod output;
+mod pubkey;
 mod secret;
 mod session;
 mod token;
@@ -26,8 +28,8 @@ use jwt_auth::time::OffsetDateTime;
 
 use crate::output::{Outcome, UsageError};
 
-/// Generate and check the shared JWT secret; issue, verify and inspect HS256 tokens; log a user
-/// out everywhere.
+/// Generate and check the shared JWT secret and ES256/EdDSA key pairs; issue, verify and inspect
+/// tokens; print a JWKS; log a user out everywhere.
 #[derive(Debug, Parser)]
 #[command(name = "jwt-auth", version)]
 #[command(after_help = "\
@@ -53,6 +55,12 @@ enum Command {
     /// End sessions through the Redis the services share.
     #[command(subcommand)]
     Session(session::SessionCommand),
+    /// Make and inspect ES256 and EdDSA key pairs.
+    #[command(subcommand)]
+    Key(pubkey::KeyCommand),
+    /// Print the JWKS document (RFC 7517) of public key files, as a service publishes it at
+    /// /.well-known/jwks.json: each key with its kid (RFC 7638 thumbprint), alg and use "sig".
+    Jwks(pubkey::JwksArgs),
 }
 
 /// `--now`, shared by the commands that read the clock.
@@ -70,6 +78,8 @@ fn main() -> ExitCode {
         Command::Secret(command) => secret::run(command),
         Command::Token(command) => token::run(command),
         Command::Session(command) => session::run(command),
+        Command::Key(command) => pubkey::run_key(command),
+        Command::Jwks(args) => pubkey::run_jwks(&args),
     };
     match outcome {
         Ok(outcome) => output::emit(&outcome, cli.json),

@@ -5,6 +5,7 @@ mod inspect;
 use std::fmt::Write as _;
 
 use clap::{Args, Subcommand};
+use jwt_auth::jwks::{IssuerKey, KeySet};
 use jwt_auth::time::{Duration, OffsetDateTime};
 use jwt_auth::{Claims, FixedClock, Issuer, KeyRing, Verifier, VerifyError};
 use serde_json::{Map, Value, json};
@@ -18,11 +19,12 @@ use crate::{Clock, CommandResult};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum TokenCommand {
-    /// Sign a token with the secret in JWT_SECRET (its fingerprint is the token's kid). The token
-    /// alone goes to standard output.
+    /// Sign a token with the secret in JWT_SECRET (its fingerprint is the token's kid), or with
+    /// --private-key (ES256, EdDSA). The token alone goes to standard output.
     Issue(IssueArgs),
-    /// Verify a token with the key ring of JWT_SECRET and JWT_SECRET_FALLBACKS, under the
-    /// crate's policy, and say which key signed it.
+    /// Verify a token with the key ring of JWT_SECRET and JWT_SECRET_FALLBACKS, or with
+    /// --public-key / --jwks (ES256, EdDSA), under the crate's policy, and say which key signed
+    /// it.
     ///
     /// Exit 0 and the claims when it is valid; exit 1 and the exact cause with the next step
     /// when it is rejected.
@@ -58,8 +60,12 @@ pub(crate) struct IssueArgs {
     #[arg(long, default_value = "7d", value_parser = parse_positive_duration)]
     ttl: Duration,
     /// Use JWT_SECRET even when it fails the strength check (with a loud warning).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "private_key")]
     allow_weak_secret: bool,
+    /// Sign ES256 or EdDSA with this PKCS#8 PEM private key instead of JWT_SECRET; the kid is
+    /// its public key's RFC 7638 thumbprint.
+    #[arg(long, value_name = "FILE")]
+    private_key: Option<std::path::PathBuf>,
     #[command(flatten)]
     clock: Clock,
 }
@@ -85,6 +91,14 @@ pub(crate) struct VerifyArgs {
     /// loud warning).
     #[arg(long)]
     allow_weak_secret: bool,
+    /// Verify ES256 or EdDSA tokens with this public key (SPKI PEM) instead of JWT_SECRET;
+    /// repeatable.
+    #[arg(long, value_name = "FILE")]
+    public_key: Vec<std::path::PathBuf>,
+    /// Verify ES256 or EdDSA tokens with the public keys of this JWKS document (a saved
+    /// /.well-known/jwks.json) instead of JWT_SECRET.
+    #[arg(long, value_name = "FILE")]
+    jwks: Option<std::path::PathBuf>,
     #[command(flatten)]
     clock: Clock,
 }
@@ -168,12 +182,23 @@ fn issue(args: &IssueArgs) -> CommandResult {
             )));
         }
     }
-    let candidate = input::secret_from_env()?;
-    let secret = match crate::secret::load(&candidate, args.allow_weak_secret) {
-        Ok(secret) => secret,
-        Err(refusal) => return Ok(refusal),
+    let (key, kid_note): (IssuerKey, String) = if let Some(file) = &args.private_key {
+        let key = crate::pubkey::signing_key(file)?;
+        let note = format!(
+            "the RFC 7638 thumbprint of the {} key in {}",
+            key.algorithm(),
+            file.display()
+        );
+        (key.into(), note)
+    } else {
+        let candidate = input::secret_from_env()?;
+        match crate::secret::load(&candidate, args.allow_weak_secret) {
+            Ok(secret) => (secret.into(), "the fingerprint of JWT_SECRET".to_owned()),
+            Err(refusal) => return Ok(refusal),
+        }
     };
-    let mut issuer = Issuer::new(&secret)
+    let kid = key.kid();
+    let mut issuer = Issuer::new(key)
         .with_ttl(args.ttl)
         .with_clock(FixedClock::new(now));
     if let Some(iss) = &args.issuer {
@@ -198,9 +223,8 @@ fn issue(args: &IssueArgs) -> CommandResult {
         Ok(pair) => pair,
         Err(error) => return Err(UsageError::new(format!("cannot issue the token: {error}"))),
     };
-    let kid = secret.fingerprint().to_string();
     let mut notes = vec![format!(
-        "issued for sub {:?}{}, exp {}, kid {kid} (the fingerprint of JWT_SECRET)",
+        "issued for sub {:?}{}, exp {}, kid {kid} ({kid_note})",
         claims.sub,
         claims
             .email
@@ -232,6 +256,9 @@ fn issue(args: &IssueArgs) -> CommandResult {
 fn verify(args: &VerifyArgs) -> CommandResult {
     let now = crate::now(args.clock)?;
     let (token, _source): (String, Source) = input::token(args.token.as_deref())?;
+    if !args.public_key.is_empty() || args.jwks.is_some() {
+        return verify_public(args, &token, now);
+    }
     let ring = match keys::load(args.allow_weak_secret)? {
         Ok(ring) => ring,
         Err(refusal) => return Ok(refusal),
@@ -317,6 +344,98 @@ fn verify(args: &VerifyArgs) -> CommandResult {
                     explanation.cause, explanation.next_step
                 ),
                 json,
+            ))
+        }
+    }
+}
+
+/// `token verify --public-key FILE… | --jwks FILE`: the same policy, with public keys.
+fn verify_public(args: &VerifyArgs, token: &str, now: OffsetDateTime) -> CommandResult {
+    let (keys, names) = crate::pubkey::verifying_keys(&args.public_key, args.jwks.as_deref())?;
+    let policy = |keys: KeySet| {
+        let mut verifier = Verifier::new(keys)
+            .with_clock(FixedClock::new(now))
+            .with_leeway(args.leeway)
+            .with_max_ttl(args.max_ttl);
+        if let Some(issuer) = &args.issuer {
+            verifier = verifier.with_expected_issuer(issuer);
+        }
+        if !args.audience.is_empty() {
+            verifier = verifier.with_expected_audience(args.audience.clone());
+        }
+        verifier
+    };
+    let policy_json = json!({
+        "leeway_seconds": seconds(args.leeway),
+        "max_ttl_seconds": seconds(args.max_ttl),
+        "now": rfc3339(now),
+    });
+    let keys_json: Vec<Value> = keys
+        .public_keys()
+        .iter()
+        .map(|key| json!({ "alg": key.algorithm().as_str(), "kid": key.kid() }))
+        .collect();
+    match policy(keys.clone()).verify_as::<Map<String, Value>>(token) {
+        Ok(claims) => {
+            // The set does not say which key matched; each key alone, under the same policy,
+            // does: with a kid only the key it names can, without, the first that matches is the
+            // one the set used, since it tries them in the same order.
+            let signer = keys.public_keys().iter().find(|key| {
+                policy(KeySet::from(*key))
+                    .verify_as::<Map<String, Value>>(token)
+                    .is_ok()
+            });
+            let signer_text = signer.map_or_else(
+                || "one of the given keys".to_owned(),
+                |key| format!("the {} key {}", key.algorithm(), key.kid()),
+            );
+            let mut text = format!(
+                "valid: signed with {signer_text}; checked at {}\n",
+                rfc3339(now)
+            );
+            text.push_str(&claims_text(&claims, now));
+            Ok(Outcome::success(
+                text,
+                json!({
+                    "valid": true,
+                    "key": signer.map_or(Value::Null, |key| json!({
+                        "alg": key.algorithm().as_str(), "kid": key.kid(),
+                    })),
+                    "claims": claims_json(&claims),
+                    "times": times_json(&claims, now),
+                    "keys": keys_json,
+                    "policy": policy_json,
+                }),
+            ))
+        }
+        Err(error) => {
+            let next_step = match &error {
+                VerifyError::UnknownPublicKeyId { .. } => {
+                    "the token names a key not given here: fetch the issuer's current \
+                     /.well-known/jwks.json and pass it with --jwks"
+                }
+                VerifyError::NoKeyForAlgorithm { .. } => {
+                    "the token's alg has no key here: an HS256 token is verified with JWT_SECRET \
+                     (no --public-key or --jwks), an ES256 or EdDSA one with that algorithm's key"
+                }
+                VerifyError::InvalidSignature => {
+                    "the signature does not match: the token was signed with another key, or \
+                     altered after signing"
+                }
+                _ => "see the cause; `jwt-auth token inspect` shows the token's header and times",
+            };
+            Ok(Outcome::refused(
+                format!(
+                    "rejected: {error}\nnext step: {next_step}\nkeys: {}\n",
+                    names.join("; ")
+                ),
+                json!({
+                    "valid": false,
+                    "error": error.to_string(),
+                    "next_step": next_step,
+                    "keys": keys_json,
+                    "policy": policy_json,
+                }),
             ))
         }
     }

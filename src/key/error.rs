@@ -3,6 +3,9 @@
 
 use std::fmt;
 
+use super::Algorithm;
+use super::asymmetric::KeyError;
+
 /// Why a [`KeyRing`](crate::KeyRing) refused a key.
 ///
 /// ```
@@ -379,5 +382,80 @@ pub enum ConfigError {
         other: String,
         /// What to do.
         fix: &'static str,
+    },
+    /// A variable holds a value of the wrong form (an algorithm this crate does not sign with, an
+    /// empty issuer or audience).
+    #[error("{var}={value:?} is invalid: expected {expected}")]
+    InvalidValue {
+        /// The variable's name.
+        var: String,
+        /// What it holds (truncated, escaped).
+        value: String,
+        /// What it should hold.
+        expected: &'static str,
+    },
+    /// `JWT_ALGORITHM` names a public-key algorithm but no private key file is given.
+    #[error(
+        "{var} is not set, and {alg_var}={alg} signs with a private key: set {var} to the path of \
+         a PKCS#8 PEM private key (`jwt-auth key generate --alg {alg}`, or `{openssl}`)"
+    )]
+    MissingKeyFile {
+        /// The key file's variable.
+        var: String,
+        /// The algorithm's variable.
+        alg_var: String,
+        /// The algorithm it names.
+        alg: Algorithm,
+        /// The `openssl` command that makes such a key.
+        openssl: &'static str,
+    },
+    /// A key file named by a variable does not exist.
+    #[error("{var}: no file at {path}: set {var} to the path of the key file, or create it")]
+    KeyFileNotFound {
+        /// The variable's name (with the entry's number for a list).
+        var: String,
+        /// The path it holds.
+        path: String,
+    },
+    /// A key file exists but cannot be read (permissions, a directory, not UTF-8 text).
+    #[error(
+        "{var}: cannot read {path}: {reason}; make it a PEM file readable by the service's user \
+         (and by no one else, for a private key: `chmod 600`)"
+    )]
+    KeyFileUnreadable {
+        /// The variable's name (with the entry's number for a list).
+        var: String,
+        /// The path it holds.
+        path: String,
+        /// The operating system's reason.
+        reason: String,
+    },
+    /// A key file holds something that is not a usable key of the kind the variable takes: an
+    /// encrypted key, SEC1 or PKCS#1 rather than PKCS#8, another curve, a public key where a
+    /// private one is needed or the reverse; the key error says how to fix it.
+    #[error("{var} ({path}): {source}")]
+    Key {
+        /// The variable's name (with the entry's number for a list).
+        var: String,
+        /// The path it holds.
+        path: String,
+        /// Why the key was refused.
+        source: KeyError,
+    },
+    /// The private key's algorithm is not the one `JWT_ALGORITHM` names.
+    #[error("{var} ({path}) holds an {found} key, but {alg_var} is {configured}: {fix}")]
+    AlgorithmMismatch {
+        /// The key file's variable.
+        var: String,
+        /// The path it holds.
+        path: String,
+        /// The algorithm's variable.
+        alg_var: String,
+        /// The algorithm the variable names (`HS256` when unset).
+        configured: Algorithm,
+        /// The key's algorithm.
+        found: Algorithm,
+        /// What to change.
+        fix: String,
     },
 }

@@ -6,6 +6,7 @@ mod common;
 
 mod claims;
 mod config;
+mod config_keys;
 mod custom_claims;
 mod echo;
 mod encoding;

@@ -203,7 +203,7 @@ fn auth_config_reads_the_fallbacks_each_strength_checked() {
     };
     let ring = config(&format!(" {SECRET} ")).unwrap();
     assert_eq!(
-        ring.keys().fingerprints(),
+        ring.keys().ring().unwrap().fingerprints(),
         [new().fingerprint(), old().fingerprint()]
     );
     assert_eq!(
@@ -220,7 +220,16 @@ fn auth_config_reads_the_fallbacks_each_strength_checked() {
         new().fingerprint(),
         old().fingerprint()
     )));
-    assert_eq!(config("").unwrap().keys().fallbacks().count(), 0);
+    assert_eq!(
+        config("")
+            .unwrap()
+            .keys()
+            .ring()
+            .unwrap()
+            .fallbacks()
+            .count(),
+        0
+    );
 
     let err = config(&format!("{SECRET},dev-secret-change-me")).unwrap_err();
     assert!(

@@ -167,7 +167,19 @@ struct Key {
 fn key(header: &Map<String, Value>, ring: Option<&Result<Ring, String>>) -> Key {
     let kid = header.get("kid").cloned().unwrap_or(Value::Null);
     let mut member = None;
+    let public = matches!(
+        header.get("alg").and_then(Value::as_str),
+        Some("ES256" | "EdDSA")
+    );
     let text = match (&kid, ring) {
+        // A public-key token's kid is no secret's fingerprint: it names a key of a JWKS.
+        (Value::String(kid), _) if public => format!(
+            "kid {kid}: the RFC 7638 thumbprint of the signing key (`jwt-auth key inspect FILE` \
+             prints a key file's; `token verify --jwks FILE` checks it)"
+        ),
+        (Value::Null, _) if public => {
+            "no kid: a verifier tries each key of the token's alg".to_owned()
+        }
         (Value::Null, None) => "no kid".to_owned(),
         (Value::Null, Some(Ok(_))) => {
             "no kid: `token verify` tries each key of the ring, the current one first".to_owned()

@@ -127,6 +127,7 @@ fn weak_fingerprint(weak: &str) -> String {
 
 mod inspect;
 mod issue;
+mod keys;
 mod ring;
 mod secret;
 mod session;

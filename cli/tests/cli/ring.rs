@@ -195,6 +195,8 @@ fn fallbacks_are_read_as_the_library_reads_them() {
         let expected: Vec<String> = AuthConfig::from_lookup(lookup)
             .unwrap()
             .keys()
+            .ring()
+            .unwrap()
             .fingerprints()
             .iter()
             .map(ToString::to_string)

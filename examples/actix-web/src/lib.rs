@@ -24,7 +24,7 @@ use actix_web::middleware::{Next, from_fn};
 use actix_web::{
     App, HttpRequest, HttpResponse, HttpServer, Responder as _, ResponseError as _, web,
 };
-use example_common::api::{BODY_LIMIT, Greeting, HEALTHY, MeResponse};
+use example_common::api::{BODY_LIMIT, Greeting, HEALTHY, JWKS_PATH, MeResponse};
 use example_common::prometheus;
 use example_common::{Backend, LoginError, LoginRequest, MetricsPage, SessionBackend, Settings};
 use jwt_auth::actix_web::{Authenticated, MaybeAuthenticated, session_routes};
@@ -85,6 +85,11 @@ pub fn app(
             readable("/health")
                 .route(web::get().to(health))
                 .route(web::head().to(health)),
+        )
+        .service(
+            readable(JWKS_PATH)
+                .route(web::get().to(jwks))
+                .route(web::head().to(jwks)),
         )
         // Only with `METRICS=1`; without it, `GET /metrics` is a 404 like any unknown path.
         .configure(|config| {
@@ -251,4 +256,10 @@ async fn hello(MaybeAuthenticated(caller): MaybeAuthenticated) -> web::Json<Gree
 /// `GET /health`.
 async fn health() -> HttpResponse {
     HttpResponse::Ok().json(HEALTHY)
+}
+
+/// `GET /.well-known/jwks.json`: the public keys tokens are signed with (see
+/// `example_common::api::JwksDocument`).
+async fn jwks(backend: web::Data<Backend>) -> HttpResponse {
+    respond(backend.jwks.to_response())
 }

@@ -24,7 +24,7 @@ use axum::middleware::map_response;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use example_common::api::{BODY_LIMIT, Greeting, HEALTHY, Health, MeResponse};
+use example_common::api::{BODY_LIMIT, Greeting, HEALTHY, Health, JWKS_PATH, MeResponse};
 use example_common::prometheus;
 use example_common::{Backend, LoginError, LoginRequest, MetricsPage, SessionBackend, Settings};
 use hyper::body::Incoming;
@@ -67,7 +67,8 @@ pub fn app(backend: Arc<Backend>, settings: &Settings) -> Router {
         .merge(sessions)
         .route("/me", get(me))
         .route("/hello", get(hello))
-        .route("/health", get(health));
+        .route("/health", get(health))
+        .route(JWKS_PATH, get(jwks));
     // Only with `METRICS=1`; without it, `GET /metrics` is a 404 like any unknown path.
     if let Some(page) = backend.metrics.clone() {
         api = api.route("/metrics", get(move || std::future::ready(metrics(&page))));
@@ -230,4 +231,10 @@ fn metrics(page: &MetricsPage) -> Response {
         page.render(),
     )
         .into_response()
+}
+
+/// `GET /.well-known/jwks.json`: the public keys tokens are signed with (see
+/// `example_common::api::JwksDocument`).
+async fn jwks(State(state): State<AppState>) -> Response {
+    state.backend.jwks.to_response().into_response()
 }

@@ -17,6 +17,50 @@ use crate::sessions::SessionBackend;
 /// The most a request body may hold, in bytes. A login is well under 1 KiB.
 pub const BODY_LIMIT: usize = 16 * 1024;
 
+/// Where both services publish their key set (RFC 8615's well-known prefix, the path identity
+/// providers use and `JWT_JWKS_URL` points at).
+pub const JWKS_PATH: &str = "/.well-known/jwks.json";
+
+/// How long a verifier or a cache may keep the key set before fetching it again: 5 minutes. A
+/// new signing key is listed there before it signs (see `jwt_auth::guide::public_keys`), and an
+/// unknown `kid` makes a fetching verifier look again anyway, so a longer time would only delay
+/// the removal of a retired key.
+pub const JWKS_CACHE_CONTROL: &str = "public, max-age=300";
+
+/// `GET /.well-known/jwks.json`: the key set of `settings.auth` (`jwt_auth::AuthConfig::jwks`),
+/// as JSON with [`JWKS_CACHE_CONTROL`]. A service signing HS256 answers `{"keys":[]}` (200,
+/// not 404): a JWKS client then sees "no public keys" rather than a broken URL, and a shared
+/// secret is never published.
+#[derive(Debug, Clone)]
+pub struct JwksDocument(String);
+
+impl JwksDocument {
+    /// The document for `settings`, serialized once.
+    pub fn new(settings: &Settings) -> Self {
+        Self(
+            serde_json::to_string(&settings.auth.jwks()).unwrap_or_else(|_| {
+                // A key set of public keys always serializes; fail closed with an empty one.
+                r#"{"keys":[]}"#.to_owned()
+            }),
+        )
+    }
+
+    /// The response: 200, `application/json`, [`JWKS_CACHE_CONTROL`].
+    pub fn to_response(&self) -> Response<String> {
+        let mut response = Response::new(self.0.clone());
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(JWKS_CACHE_CONTROL),
+        );
+        response
+    }
+}
+
 /// `POST /login` body.
 #[derive(Clone, Deserialize)]
 pub struct LoginRequest {
@@ -152,6 +196,8 @@ pub struct Backend {
     pub login_limiter: LoginLimiter,
     /// `GET /metrics`, when the process records metrics (`METRICS=1`; see [`crate::start_up`]).
     pub metrics: Option<MetricsPage>,
+    /// What `GET /.well-known/jwks.json` answers.
+    pub jwks: JwksDocument,
 }
 
 impl Backend {
@@ -193,6 +239,7 @@ impl Backend {
             accounts,
             login_limiter: LoginLimiter::per_minute(settings.login_attempts_per_minute),
             metrics: None,
+            jwks: JwksDocument::new(settings),
         })
     }
 

@@ -3,7 +3,9 @@
 //! | variable | meaning | default |
 //! | --- | --- | --- |
 //! | `PORT` | the port to listen on, on 127.0.0.1 | `3000` |
-//! | `JWT_SECRET` | the shared HS256 secret (see `jwt_auth::AuthConfig`) | a random one, announced |
+//! | `JWT_SECRET` | the shared HS256 secret (see `jwt_auth::AuthConfig`) | a random one, announced, when `JWT_ALGORITHM` and `JWT_PRIVATE_KEY_FILE` are unset too |
+//! | `JWT_ALGORITHM`, `JWT_PRIVATE_KEY_FILE` | `ES256` or `EdDSA` and the PKCS#8 PEM key that signs; its public half is served at `GET /.well-known/jwks.json` (with `JWT_SECRET` also set, HS256 tokens still verify) | `HS256` |
+//! | `JWT_RETIRING_PUBLIC_KEY_FILES`, `JWT_ISSUER`, `JWT_AUDIENCE` | retiring public keys (verified and published), the `iss` and `aud` written and required | none |
 //! | `JWT_EXPIRES_MIN`, `JWT_LEEWAY_SECS` | token lifetime and clock tolerance | `10080`, `60` |
 //! | `SESSION_ACCESS_TTL_SECS` | lifetime of the access tokens `POST /login` and `POST /refresh` answer, 1 to 86400 seconds, at most `JWT_EXPIRES_MIN` plus `JWT_LEEWAY_SECS` | `900` |
 //! | `CORS_ALLOWED_ORIGINS` | comma-separated origins, e.g. `https://app.example.com` | none |
@@ -26,6 +28,8 @@ const SECRET_VAR: &str = AuthConfig::SECRET_VAR;
 const SECRET_FALLBACKS_VAR: &str = AuthConfig::SECRET_FALLBACKS_VAR;
 const EXPIRES_MIN_VAR: &str = AuthConfig::EXPIRES_MIN_VAR;
 const LEEWAY_SECS_VAR: &str = AuthConfig::LEEWAY_SECS_VAR;
+const ALGORITHM_VAR: &str = AuthConfig::ALGORITHM_VAR;
+const PRIVATE_KEY_FILE_VAR: &str = AuthConfig::PRIVATE_KEY_FILE_VAR;
 
 /// The variable holding the port.
 pub const PORT_VAR: &str = "PORT";
@@ -217,7 +221,12 @@ impl Settings {
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<OsString>) -> Result<Self, StartupError> {
         // Unset means "run out of the box": generate a strong secret for this process only.
         // Set but empty or weak is a mistake, and `AuthConfig` refuses it with its own message.
-        let (auth, secret_source) = if lookup(SECRET_VAR).is_none() {
+        // A signing key (`JWT_ALGORITHM`, `JWT_PRIVATE_KEY_FILE`) is configuration too: only
+        // with none of the three does the service make up a secret.
+        let keys_unset = [SECRET_VAR, ALGORITHM_VAR, PRIVATE_KEY_FILE_VAR]
+            .into_iter()
+            .all(|var| lookup(var).is_none());
+        let (auth, secret_source) = if keys_unset {
             // Lifetime, leeway and fallbacks describe a secret shared with other services;
             // with a generated one they are a sign that JWT_SECRET was forgotten.
             if let Some(var) = SECRET_SETTINGS
@@ -320,22 +329,56 @@ impl Settings {
     /// secret), the signing key's and each fallback's, and loudly, whether the secret was
     /// generated.
     pub fn log_startup(&self) {
-        let fingerprint = self.auth.fingerprint();
-        match self.secret_source {
-            SecretSource::Environment => {
-                tracing::info!(%fingerprint, "JWT secret read from {SECRET_VAR}");
+        let signs_hs256 = self.auth.algorithm() == jwt_auth::jwks::Algorithm::HS256;
+        if signs_hs256 {
+            let fingerprint = self.auth.signing_kid();
+            match self.secret_source {
+                SecretSource::Environment => {
+                    tracing::info!(%fingerprint, "JWT secret read from {SECRET_VAR}");
+                }
+                SecretSource::Provided => {
+                    tracing::info!(%fingerprint, "JWT secret provided in code");
+                }
+                SecretSource::Generated => tracing::warn!(
+                    %fingerprint,
+                    "{SECRET_VAR} is not set: generated a random secret for this process. Tokens \
+                     will not survive a restart and no other service can verify them; set \
+                     {SECRET_VAR} (e.g. to the output of `openssl rand -hex 32`) to share one"
+                ),
             }
-            SecretSource::Provided => tracing::info!(%fingerprint, "JWT secret provided in code"),
-            SecretSource::Generated => tracing::warn!(
-                %fingerprint,
-                "{SECRET_VAR} is not set: generated a random secret for this process. Tokens \
-                 will not survive a restart and no other service can verify them; set \
-                 {SECRET_VAR} (e.g. to the output of `openssl rand -hex 32`) to share one"
-            ),
+        } else {
+            // The kid is the public key's thumbprint: what verifiers find in the JWKS.
+            tracing::info!(
+                alg = %self.auth.algorithm(),
+                kid = %self.auth.signing_kid(),
+                "JWT signing key read from {PRIVATE_KEY_FILE_VAR}; its public key is served at \
+                 /.well-known/jwks.json"
+            );
+            if let Some(ring) = self.auth.keys().ring() {
+                tracing::info!(
+                    fingerprint = %ring.current().fingerprint(),
+                    "JWT secret read from {SECRET_VAR}: its HS256 tokens verify, it never signs"
+                );
+            }
+        }
+        for key in self.auth.jwks().keys() {
+            if key.kid() != self.auth.signing_kid() {
+                tracing::info!(
+                    alg = %key.algorithm(),
+                    kid = %key.kid(),
+                    "JWT retiring public key: verifies and is published, never signs"
+                );
+            }
         }
         // Each fallback verifies tokens (a rotation in progress): an operator comparing
         // fingerprints across services needs them all, not only the signing key's.
-        for (index, fallback) in self.auth.keys().fallbacks().enumerate() {
+        let fallbacks = self
+            .auth
+            .keys()
+            .ring()
+            .into_iter()
+            .flat_map(jwt_auth::KeyRing::fallbacks);
+        for (index, fallback) in fallbacks.enumerate() {
             tracing::info!(
                 fingerprint = %fallback.fingerprint(),
                 "JWT secret fallback: {SECRET_FALLBACKS_VAR} entry {} (verifies, never signs)",
@@ -528,7 +571,7 @@ mod tests {
         assert_eq!(settings.secret_source, SecretSource::Environment);
         assert_eq!(
             settings.auth.fingerprint(),
-            Secret::new(shared).unwrap().fingerprint()
+            Some(Secret::new(shared).unwrap().fingerprint())
         );
         assert_eq!(settings.auth.issuer().ttl(), time::Duration::hours(1));
     }

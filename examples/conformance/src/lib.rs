@@ -75,6 +75,14 @@ pub const ROUTES: &[(&str, &str, StatusCode)] = &[
     ("DELETE", "/logout", StatusCode::METHOD_NOT_ALLOWED),
     ("POST", "/logout-everywhere", StatusCode::UNAUTHORIZED),
     ("GET", "/logout-everywhere", StatusCode::METHOD_NOT_ALLOWED),
+    ("GET", "/.well-known/jwks.json", StatusCode::OK),
+    ("HEAD", "/.well-known/jwks.json", StatusCode::OK),
+    (
+        "POST",
+        "/.well-known/jwks.json",
+        StatusCode::METHOD_NOT_ALLOWED,
+    ),
+    ("GET", "/.well-known/jwks.json/", StatusCode::NOT_FOUND),
     ("GET", "/", StatusCode::NOT_FOUND),
     ("HEAD", "/", StatusCode::NOT_FOUND),
     ("GET", "/nope", StatusCode::NOT_FOUND),
@@ -344,6 +352,23 @@ pub mod scenarios {
         assert_eq!(response.status(), StatusCode::OK);
         assert_json(&response);
         assert_eq!(response.body(), r#"{"status":"ok"}"#);
+    }
+
+    /// `GET /.well-known/jwks.json` on a service signing HS256: an empty key set (a secret is
+    /// never published), as JSON, cacheable for five minutes.
+    pub async fn jwks_of_an_hs256_service_is_empty<C: Client>() {
+        let (kit, client) = start::<C>().await;
+        let response = client
+            .send(request("GET", "/.well-known/jwks.json", &[], ""))
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_json(&response);
+        assert_eq!(
+            header_str(&response, "cache-control"),
+            Some("public, max-age=300")
+        );
+        assert_eq!(response.body(), r#"{"keys":[]}"#);
+        assert!(!response.body().contains(&kit.shareable_secret));
     }
 
     /// The demo credentials get a 15-minute bearer token that verifies and a refresh token, in
@@ -810,6 +835,7 @@ macro_rules! conformance_tests {
         $crate::conformance_tests!(@each #[$test] $client;
             every_method_and_path_answers_as_tabled,
             health_is_public,
+            jwks_of_an_hs256_service_is_empty,
             login_issues_a_token,
             login_then_me,
             refresh_rotates,
@@ -860,6 +886,21 @@ macro_rules! process_tests {
         #[::core::prelude::v1::test]
         fn every_keys_fingerprint_is_logged_at_start_up() {
             $crate::process::every_keys_fingerprint_is_logged_at_start_up($binary);
+        }
+
+        #[::core::prelude::v1::test]
+        fn es256_key_file_end_to_end() {
+            $crate::process::public_key_end_to_end($binary, "ES256", "es256.pem");
+        }
+
+        #[::core::prelude::v1::test]
+        fn eddsa_key_file_end_to_end() {
+            $crate::process::public_key_end_to_end($binary, "EdDSA", "ed25519.pem");
+        }
+
+        #[::core::prelude::v1::test]
+        fn a_bad_private_key_file_stops_start_up() {
+            $crate::process::a_bad_private_key_file_stops_start_up($binary);
         }
 
         #[::core::prelude::v1::test]

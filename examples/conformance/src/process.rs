@@ -307,6 +307,126 @@ pub fn every_keys_fingerprint_is_logged_at_start_up(binary: &str) {
     }
 }
 
+/// The crate's fixture keys (`tests/fixtures/keys/` at the repository's root).
+fn key_fixture(name: &str) -> String {
+    format!(
+        "{}/../../tests/fixtures/keys/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+/// With `JWT_ALGORITHM` and `JWT_PRIVATE_KEY_FILE` (and `JWT_SECRET`, the dual stack): login
+/// answers tokens of that algorithm whose `kid` is in the service's own
+/// `/.well-known/jwks.json`, they verify against that document alone and open `GET /me`, and
+/// the shared secret's HS256 tokens still do; the log names the key's `kid`, never the key.
+pub fn public_key_end_to_end(binary: &str, alg: &str, key_file: &str) {
+    let kit = TestKit::new();
+    let key_path = key_fixture(key_file);
+    let mut service = Service::start(
+        binary,
+        &[
+            ("JWT_ALGORITHM", alg),
+            ("JWT_PRIVATE_KEY_FILE", &key_path),
+            ("JWT_SECRET", &kit.shareable_secret),
+            ("RUST_LOG", "info"),
+        ],
+    );
+    service.wait_until_healthy();
+
+    let jwks = service.send("GET", "/.well-known/jwks.json", &[], "");
+    assert_eq!(jwks.status(), StatusCode::OK);
+    assert_eq!(header_str(&jwks, "content-type"), Some("application/json"));
+    assert_eq!(
+        header_str(&jwks, "cache-control"),
+        Some("public, max-age=300")
+    );
+    let document: serde_json::Value = serde_json::from_str(jwks.body()).unwrap();
+    let entries = document["keys"].as_array().unwrap();
+    assert_eq!(entries.len(), 1, "{document}");
+    assert_eq!(entries[0]["alg"], alg);
+    assert_eq!(entries[0]["use"], "sig");
+    assert!(
+        entries[0].get("d").is_none(),
+        "a private member: {document}"
+    );
+    let kid = entries[0]["kid"].as_str().unwrap().to_owned();
+
+    let body = serde_json::json!({ "email": DEMO_EMAIL, "password": DEMO_PASSWORD }).to_string();
+    let login = service.send(
+        "POST",
+        "/login",
+        &[("Content-Type", "application/json")],
+        &body,
+    );
+    assert_eq!(login.status(), StatusCode::OK, "{login:?}");
+    let pair: serde_json::Value = serde_json::from_str(login.body()).unwrap();
+    let token = pair["access_token"].as_str().unwrap().to_owned();
+    let header: serde_json::Value = serde_json::from_slice(
+        &base64::Engine::decode(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+            token.split('.').next().unwrap(),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(header["alg"], alg);
+    assert_eq!(header["kid"], kid.as_str());
+
+    // Another service holding only the published document verifies it.
+    let keys = jwt_auth::jwks::Jwks::parse(jwks.body())
+        .unwrap()
+        .into_key_set()
+        .unwrap();
+    let claims = jwt_auth::Verifier::new(keys).verify(&token).unwrap();
+    assert_eq!(claims.email.as_deref(), Some(DEMO_EMAIL));
+
+    let bearer = format!("Bearer {token}");
+    let me = service.send("GET", "/me", &[("Authorization", &bearer)], "");
+    assert_eq!(me.status(), StatusCode::OK, "{me:?}");
+    // The dual stack: a token of the shared secret, from a service still on HS256.
+    let (legacy, _) = kit.token();
+    let legacy_bearer = format!("Bearer {legacy}");
+    let me = service.send("GET", "/me", &[("Authorization", &legacy_bearer)], "");
+    assert_eq!(me.status(), StatusCode::OK, "{me:?}");
+
+    let output = service.stop();
+    assert!(output.contains(&format!("kid={kid}")), "{output}");
+    let pem = std::fs::read_to_string(&key_path).unwrap();
+    let key_body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    assert!(!output.contains(&key_body), "the private key in the log");
+    assert!(
+        !output.contains(&kit.shareable_secret),
+        "a secret in the log"
+    );
+}
+
+/// An encrypted key, a SEC1 key, a public key, a key of the other algorithm, a missing file:
+/// each stops start-up with a message naming `JWT_PRIVATE_KEY_FILE`.
+pub fn a_bad_private_key_file_stops_start_up(binary: &str) {
+    for (alg, file, says) in [
+        ("ES256", "es256.enc.pem", "the private key is encrypted"),
+        ("ES256", "es256.sec1.pem", "not PKCS#8"),
+        ("ES256", "es256.pub.pem", "a public key was given"),
+        (
+            "ES256",
+            "ed25519.pem",
+            "holds an EdDSA key, but JWT_ALGORITHM is ES256",
+        ),
+        ("EdDSA", "missing.pem", "no file at"),
+    ] {
+        let path = key_fixture(file);
+        let mut service = Service::start(
+            binary,
+            &[("JWT_ALGORITHM", alg), ("JWT_PRIVATE_KEY_FILE", &path)],
+        );
+        let status = service.wait_for_exit();
+        assert!(!status.success(), "{file}: started");
+        let output = service.stop();
+        assert!(output.contains("JWT_PRIVATE_KEY_FILE"), "{file}: {output}");
+        assert!(output.contains(says), "{file}: {output}");
+    }
+}
+
 /// Login and `/me` over real HTTP, then the logs: the fingerprint is there, the secret, the
 /// password and the tokens are not.
 pub fn serves_over_real_http(binary: &str) {
@@ -375,7 +495,7 @@ pub fn serves_over_real_http(binary: &str) {
 
     let output = service.stop();
     assert!(
-        output.contains(&kit.settings.auth.fingerprint().to_string()),
+        output.contains(&kit.settings.auth.signing_kid()),
         "{output}"
     );
     assert!(output.contains("login succeeded"), "{output}");

@@ -20,12 +20,21 @@
 //!   `{"access_token", "token_type", "expires_in", "refresh_token"}`, for the check that the peers
 //!   accept the access token and refuse the refresh token (`interop/sessions_check.py`).
 //!
+//! - `jwks`: no input; prints the key set the configuration publishes (`AuthConfig::jwks`), for a
+//!   service on `JWT_ALGORITHM=ES256` or `EdDSA` with `JWT_PRIVATE_KEY_FILE`
+//!   (`interop/public_keys.py` serves it to PyJWT's `PyJWKClient` and Node).
+//! - `verify-jwks FILE`: as `verify`, against the public keys of the JWKS document in `FILE`
+//!   alone (`Jwks::parse`), as a service fetching a peer's key set holds them.
+//!
 //! The secret itself is never printed (the tokens are test tokens of a throw-away secret).
 
 use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
 
-use jwt_auth::{AuthConfig, Claims, FixedClock, MemoryStore, Sessions, TokenPart, VerifyError};
+use jwt_auth::jwks::Jwks;
+use jwt_auth::{
+    AuthConfig, Claims, FixedClock, MemoryStore, Sessions, TokenPart, Verifier, VerifyError,
+};
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 
@@ -42,17 +51,20 @@ fn main() -> ExitCode {
     };
     let result = match command.as_str() {
         "fingerprint" => {
-            println!(
-                "{}",
-                json!({ "fingerprint": config.fingerprint().to_string() })
-            );
+            println!("{}", json!({ "fingerprint": config.signing_kid() }));
             Ok(())
         }
         "issue" => each_line(|request| issue(&config, request)),
         "verify" => each_line(|request| verify(&config, request)),
         "refresh-token" => refresh_token(&config),
+        "jwks" => serde_json::to_string(&config.jwks())
+            .map(|jwks| println!("{jwks}"))
+            .map_err(|e| format!("serializing the key set: {e}")),
+        "verify-jwks" => jwks_verifier(&config, std::env::args().nth(2))
+            .and_then(|verifier| each_line(|request| verify_with(&verifier, request))),
         _ => Err(
-            "usage: interop (fingerprint | issue | verify | refresh-token) < requests.jsonl"
+            "usage: interop (fingerprint | issue | verify | refresh-token | jwks | verify-jwks FILE) \
+             < requests.jsonl"
                 .to_owned(),
         ),
     };
@@ -70,7 +82,7 @@ fn refresh_token(config: &AuthConfig) -> Result<(), String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
-    let sessions = Sessions::new(config.keys(), MemoryStore::new());
+    let sessions = Sessions::from_config(config, MemoryStore::new());
     let pair = runtime
         .block_on(sessions.login("42", Some("ada@example.com")))
         .map_err(|e| format!("login failed: {e}"))?;
@@ -134,12 +146,31 @@ fn issue(config: &AuthConfig, request: &Value) -> Result<Value, String> {
     Ok(json!({ "token": token, "claims": claims_json(&claims) }))
 }
 
+/// A verifier holding the keys of the JWKS document at `path`, with the config's lifetime bound.
+fn jwks_verifier(config: &AuthConfig, path: Option<String>) -> Result<Verifier, String> {
+    let path = path.ok_or("usage: interop verify-jwks FILE")?;
+    let document = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+    let jwks = Jwks::parse(&document).map_err(|e| format!("{path}: {e}"))?;
+    if let Some(skipped) = jwks.skipped().first() {
+        return Err(format!(
+            "{path}: entry {} skipped: {}",
+            skipped.index, skipped.reason
+        ));
+    }
+    let keys = jwks.into_key_set().map_err(|e| format!("{path}: {e}"))?;
+    Ok(Verifier::new(keys).with_max_ttl(config.verifier().max_ttl()))
+}
+
 fn verify(config: &AuthConfig, request: &Value) -> Result<Value, String> {
+    verify_with(config.verifier(), request)
+}
+
+fn verify_with(verifier: &Verifier, request: &Value) -> Result<Value, String> {
     let token = request
         .get("token")
         .and_then(Value::as_str)
         .ok_or("`token` must be a string")?;
-    let mut verifier = config.verifier().clone();
+    let mut verifier = verifier.clone();
     if let Some(clock) = fixed_clock(request)? {
         verifier = verifier.with_clock(clock);
     }
