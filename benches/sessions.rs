@@ -141,7 +141,9 @@ mod redis_bench {
             let mut tokens = Vec::new();
             for i in 0..CLIENTS {
                 let pair = sessions.login(&format!("user-{i}"), None).await.unwrap();
-                tokens.push(jwt_auth::ExposeSecret::expose_secret(&pair.refresh_token).to_owned());
+                tokens.push(
+                    jwt_auth::secrecy::ExposeSecret::expose_secret(&pair.refresh_token).to_owned(),
+                );
             }
             tokens
         });
@@ -163,8 +165,10 @@ mod redis_bench {
                                 let mut token = tokens.lock().unwrap()[i].clone();
                                 for _ in 0..per_client {
                                     let pair = sessions.refresh(token.as_str()).await.unwrap();
-                                    jwt_auth::ExposeSecret::expose_secret(&pair.refresh_token)
-                                        .clone_into(&mut token);
+                                    jwt_auth::secrecy::ExposeSecret::expose_secret(
+                                        &pair.refresh_token,
+                                    )
+                                    .clone_into(&mut token);
                                 }
                                 tokens.lock().unwrap()[i] = token;
                             })

@@ -16,7 +16,8 @@
 //! ```
 
 use crate::key::strength;
-use crate::key::{Secret, SecretProblem, WeakSecret};
+use crate::key::strength::SecretProblem;
+use crate::key::{Secret, WeakSecret};
 
 /// Accepts any non-empty secret, weak or not, and returns it with every strength rule it fails
 /// (empty when it is strong). The secret is marked insecure in its `Debug` and `Display`. The

@@ -109,10 +109,8 @@ pub use integration::axum;
 pub use integration::tower;
 pub use issuer::{IssueError, Issuer};
 pub use jws::{TokenPart, VerifyError};
-pub use key::{
-    ConfigError, Fingerprint, KeyRing, KeyRingError, Secret, SecretProblem, WeakSecret, strength,
-};
-pub use secrecy::{ExposeSecret, SecretString};
+pub use key::{ConfigError, Fingerprint, KeyRing, KeyRingError, Secret, WeakSecret, strength};
+pub use secrecy;
 pub use session::{SessionError, Sessions, TokenPair};
 pub use store::MemoryStore;
 #[cfg(feature = "redis")]

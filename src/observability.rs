@@ -19,7 +19,12 @@
 //! | `jwt_auth_refreshes_total` | counter | `outcome` | every [`Sessions::refresh`](crate::Sessions::refresh), the ready `POST /refresh` routes' included | mostly `ok`; a few `expired`, `unknown` and `revoked` (sessions that ran out, were forgotten or were ended); `reused` and `store` at zero |
 //! | `jwt_auth_refresh_reuse_total` | counter | none | used refresh tokens presented again outside the grace rules: each revoked its whole session | zero, or close: each one is a stolen token or a client that loses the refresh token it was sent; worth an alert |
 //! | `jwt_auth_store_errors_total` | counter | `operation` | calls of [`Sessions`](crate::Sessions) to its [`SessionStore`](crate::store::SessionStore) that failed (the request answered 503) | zero; a rising count is a store that is down, slow (its command timeout) or full |
+//! | `jwt_auth_jwks_fetches_total` | counter | `outcome` | every fetch of a [`RemoteKeySet`](crate::jwks::RemoteKeySet)'s document (feature `remote-jwks`): the background refreshes and those an unknown `kid` asked for, one however many tokens asked | `ok`, a few an hour (each `max-age`, at most every 15 minutes); any other outcome (`timeout`, `unreachable`, `status`, `document`…) means the identity provider or the network is failing, and past the staleness bound verifications answer 503 |
+//! | `jwt_auth_jwks_age_seconds` | gauge | none | seconds since a remote key set was last fetched, set at each attempt | below the refresh interval (5 minutes without `max-age`); a value that keeps growing is a source that cannot be fetched |
 //! | `jwt_auth_revocation_mirror_lag_seconds` | gauge | none | seconds since a `RedisStore`'s revocation mirror was last confirmed current (since it started, if it never was), set at each heartbeat (every 500 ms) and each attempt to reconnect | under one second; at its staleness bound (`RedisConfig::DEFAULT_STALENESS_BOUND`, 10 s) and above, verifiers that check revocation answer 503 |
+//!
+//! The two `jwks` metrics need feature `remote-jwks` too; with several remote key sets in a
+//! process, the gauge is the last one's to fetch.
 //!
 //! Label values:
 //! - `outcome` of `jwt_auth_verifications_total`: `ok`, or [`VerifyError::cause_name`]
@@ -44,6 +49,8 @@
 //! | `jwt_auth::session` | `DEBUG` | `refresh refused` | `cause` ([`SessionError::cause_name`]), `error` |
 //! | `jwt_auth::session` | `WARN` | `refresh token reuse: the session is revoked` | `cause` (`reused`), `sub`, `sid` |
 //! | `jwt_auth::store` | `ERROR` | `session store error` | `operation` (as the metric's label), `error` |
+//! | `jwt_auth::jwks` | `WARN` | `key set fetch failed: the cached keys keep serving` | `cause` ([`RemoteError::cause_name`](crate::jwks::RemoteError::cause_name)), `error` |
+//! | `jwt_auth::jwks` | `INFO` | `key set entry skipped` | `index`, `kid`, `reason` (an entry of the document the set cannot use: an RSA key, a private member…) |
 //! | `jwt_auth::store` | `WARN` | `revocation mirror is stale: verifications that check revocation answer 503` | `lag_secs`, `bound_secs` |
 //! | `jwt_auth::store` | `INFO` | `revocation mirror is current again` | `lag_secs` |
 //!

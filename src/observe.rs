@@ -139,6 +139,60 @@ impl MirrorLag {
     }
 }
 
+/// The target of the events and metrics about remote key sets.
+#[cfg(all(feature = "remote-jwks", any(feature = "tracing", feature = "metrics")))]
+const JWKS: &str = "jwt_auth::jwks";
+
+/// Reports what a fetch of a remote key set gave: `jwt_auth_jwks_fetches_total{outcome}`, a
+/// `WARN` event with the cause for a failure, and one `INFO` event per entry the document listed
+/// that the set cannot use. `cause` names a failure (`RemoteError::cause_name`).
+#[cfg(feature = "remote-jwks")]
+#[inline]
+pub(crate) fn jwks_fetch<T, E: Display>(
+    result: &Result<(crate::jwks::Jwks, T), E>,
+    cause: fn(&E) -> &'static str,
+) {
+    #[cfg(feature = "metrics")]
+    match result {
+        Ok(_) => metrics::counter!(target: JWKS, "jwt_auth_jwks_fetches_total", "outcome" => "ok")
+            .increment(1),
+        Err(err) => {
+            metrics::counter!(target: JWKS, "jwt_auth_jwks_fetches_total", "outcome" => cause(err))
+                .increment(1)
+        }
+    }
+    #[cfg(feature = "tracing")]
+    match result {
+        Ok((jwks, _)) => {
+            for skipped in jwks.skipped() {
+                tracing::info!(
+                    target: JWKS,
+                    index = skipped.index,
+                    kid = skipped.kid.as_deref(),
+                    reason = %skipped.reason,
+                    "key set entry skipped"
+                );
+            }
+        }
+        Err(err) => {
+            tracing::warn!(target: JWKS, cause = cause(err), error = %err, "key set fetch failed: the cached keys keep serving");
+        }
+    }
+    let _ = (result, cause);
+}
+
+/// Sets `jwt_auth_jwks_age_seconds`: how long since the remote key set was last fetched, at
+/// each attempt (`None` before the first success leaves it unset).
+#[cfg(feature = "remote-jwks")]
+#[inline]
+pub(crate) fn jwks_age(age: Option<std::time::Duration>) {
+    #[cfg(feature = "metrics")]
+    if let Some(age) = age {
+        metrics::gauge!(target: JWKS, "jwt_auth_jwks_age_seconds").set(age.as_secs_f64());
+    }
+    let _ = age;
+}
+
 /// Gives each metric its help text, and the gauge its unit, in the current recorder.
 #[cfg(feature = "metrics")]
 pub(crate) fn describe() {
@@ -157,6 +211,15 @@ pub(crate) fn describe() {
     metrics::describe_counter!(
         "jwt_auth_store_errors_total",
         "Session store calls that failed, by store operation"
+    );
+    metrics::describe_counter!(
+        "jwt_auth_jwks_fetches_total",
+        "Fetches of remote key sets, by outcome: ok, or the failure's cause"
+    );
+    metrics::describe_gauge!(
+        "jwt_auth_jwks_age_seconds",
+        metrics::Unit::Seconds,
+        "Seconds since the remote key set was last fetched, set at each attempt"
     );
     metrics::describe_gauge!(
         "jwt_auth_revocation_mirror_lag_seconds",

@@ -2,7 +2,7 @@
 //! the same process, finds its provider installed instead of panicking.
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use jwt_auth::{CRYPTO_BACKEND, ExposeSecret, Secret};
+use jwt_auth::{CRYPTO_BACKEND, Secret, secrecy::ExposeSecret};
 
 #[test]
 fn the_selected_backend_is_reported() {

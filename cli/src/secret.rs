@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use clap::{Args, Subcommand};
-use jwt_auth::{ExposeSecret, Secret, SecretProblem, WeakSecret};
+use jwt_auth::{Secret, WeakSecret, secrecy::ExposeSecret, strength::SecretProblem};
 use serde_json::{Value, json};
 
 use crate::CommandResult;

@@ -9,7 +9,7 @@
 
 #![no_main]
 
-use jwt_auth::{ExposeSecret, Issuer, Secret, SecretProblem, Verifier, WeakSecret};
+use jwt_auth::{Issuer, Secret, Verifier, WeakSecret, secrecy::ExposeSecret, strength::SecretProblem};
 use libfuzzer_sys::fuzz_target;
 
 fn problems(verdict: &Result<Secret, WeakSecret>) -> &[SecretProblem] {

@@ -19,6 +19,7 @@ use super::{Jwks, JwksError, SkippedKey};
 use crate::echo::{ECHOED_MESSAGE_CHARS, ECHOED_VALUE_CHARS, echo};
 use crate::key::remote::{RemoteSnapshot, RemoteSource};
 use crate::key::{KeySet, PublicKey};
+use crate::observe;
 
 /// The public keys an identity provider or an issuing service publishes as a JWKS, fetched from
 /// its URL (`JWT_JWKS_URL`) or found through an OpenID Connect issuer's discovery document
@@ -214,6 +215,32 @@ pub enum RemoteError {
     /// No Tokio runtime to fetch in: the set was first used outside one.
     #[error("no Tokio runtime to fetch the key set in: verify inside a Tokio runtime")]
     NoRuntime,
+}
+
+impl RemoteError {
+    /// The failure's cause as a stable name in snake case (the variant's name: `timeout`,
+    /// `unreachable`, `status`, `document`…): the `outcome` label of the
+    /// `jwt_auth_jwks_fetches_total` counter and the `cause` field of the crate's `tracing`
+    /// events (see [`observability`](crate::observability)).
+    ///
+    /// ```
+    /// let err = jwt_auth::jwks::RemoteKeySet::jwks_url("http://keys.example.com/jwks.json").build().unwrap_err();
+    /// assert_eq!(err.cause_name(), "insecure_url");
+    /// ```
+    pub fn cause_name(&self) -> &'static str {
+        match self {
+            Self::InvalidUrl { .. } => "invalid_url",
+            Self::InsecureUrl { .. } => "insecure_url",
+            Self::Timeout { .. } => "timeout",
+            Self::Unreachable { .. } => "unreachable",
+            Self::Status { .. } => "status",
+            Self::RedirectToOtherHost { .. } => "redirect_to_other_host",
+            Self::Document { .. } => "document",
+            Self::Discovery { .. } => "discovery",
+            Self::IssuerMismatch { .. } => "issuer_mismatch",
+            Self::NoRuntime => "no_runtime",
+        }
+    }
 }
 
 /// What a remote key set last did, for a health check or a log line:
@@ -640,6 +667,7 @@ impl Inner {
             }
         }
         let result = self.fetch_keys(&mut state).await;
+        observe::jwks_fetch(&result, RemoteError::cause_name);
         let now = Instant::now();
         let previous = self.snapshot.load_full();
         let mut status = self.status.lock().unwrap_or_else(PoisonError::into_inner);
@@ -678,6 +706,7 @@ impl Inner {
             status.jwks_uri = Some(url.to_string());
         }
         drop(status);
+        observe::jwks_age(snapshot.fetched_at.map(|fetched| now - fetched));
         self.snapshot.store(Arc::new(snapshot));
     }
 

@@ -58,7 +58,7 @@ pub(crate) const GENERATE_ADVICE: &str = "Generate a strong one with `openssl ra
 /// One rule a secret failed.
 ///
 /// ```
-/// use jwt_auth::{Secret, SecretProblem};
+/// use jwt_auth::{Secret, strength::SecretProblem};
 /// use jwt_auth::strength::PatternKind;
 ///
 /// let weak = Secret::new("").unwrap_err();

@@ -16,7 +16,7 @@ pub mod strength;
 pub use algorithm::{Algorithm, UnknownAlgorithm};
 pub(crate) use asymmetric::kid_is_safe;
 pub use asymmetric::{Jwk, KeyError, PublicKey, SigningKey};
-pub use error::{ConfigError, KeyRingError, SecretProblem, WeakSecret};
+pub use error::{ConfigError, KeyRingError, WeakSecret};
 pub use fingerprint::Fingerprint;
 pub use ring::KeyRing;
 pub use secret::Secret;

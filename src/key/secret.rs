@@ -18,7 +18,7 @@ use crate::crypto::{self, HmacKey};
 /// [`ExposeSecret::expose_secret`]. It has no `Serialize`.
 ///
 /// ```
-/// use jwt_auth::{ExposeSecret, Secret, SecretProblem};
+/// use jwt_auth::{Secret, secrecy::ExposeSecret, strength::SecretProblem};
 ///
 /// // 64 random hex characters, what `openssl rand -hex 32` prints, are strong.
 /// let (generated, shareable) = Secret::generate();
@@ -71,7 +71,7 @@ impl Secret {
     /// # Errors
     /// [`WeakSecret`] listing every rule it fails.
     ///
-    /// [`SecretProblem::Pattern`]: crate::SecretProblem::Pattern
+    /// [`SecretProblem::Pattern`]: crate::strength::SecretProblem::Pattern
     pub fn new(secret: impl AsRef<[u8]>) -> Result<Self, WeakSecret> {
         let secret = secret.as_ref();
         let problems = strength::problems(secret);
@@ -127,7 +127,7 @@ impl Secret {
     /// on every service; it is zeroized when dropped.
     ///
     /// ```
-    /// use jwt_auth::{ExposeSecret, Secret};
+    /// use jwt_auth::{Secret, secrecy::ExposeSecret};
     ///
     /// let (secret, shareable) = Secret::generate();
     /// assert_eq!(shareable.expose_secret().len(), 64);

@@ -1,5 +1,5 @@
-//! The secret strength rules behind [`Secret::new`](crate::Secret::new), and the kinds a
-//! [`SecretProblem`](crate::SecretProblem) names.
+//! The secret strength rules behind [`Secret::new`](crate::Secret::new): the [`SecretProblem`]s a
+//! [`WeakSecret`](crate::WeakSecret) lists, and the kinds they name.
 //!
 //! Each rule adds at most one problem; a secret is strong when none does. Every rule is a pure
 //! function of the secret's bytes (no hash map is iterated, no state is kept between calls), so
@@ -8,7 +8,7 @@
 //!
 //! ```
 //! use jwt_auth::strength::PatternKind;
-//! use jwt_auth::{Secret, SecretProblem};
+//! use jwt_auth::{Secret, strength::SecretProblem};
 //!
 //! let weak = Secret::new("correct-horse-battery-staple-correct-horse-battery").unwrap_err();
 //! assert!(weak.problems.iter().any(|problem| matches!(
@@ -18,7 +18,7 @@
 //! ```
 
 pub use super::error::{
-    AlphabetKind, Encoding, KeyKind, PatternKind, RepetitionKind, StructuredKind,
+    AlphabetKind, Encoding, KeyKind, PatternKind, RepetitionKind, SecretProblem, StructuredKind,
 };
 
 mod patterns;
@@ -29,8 +29,6 @@ use std::sync::OnceLock;
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use unicode_normalization::UnicodeNormalization as _;
-
-use super::error::SecretProblem;
 
 /// RFC 7518 §3.2: an HS256 key must be at least as long as the SHA-256 output.
 pub(crate) const MIN_LEN: usize = 32;

@@ -47,7 +47,7 @@ pub const DEFAULT_GRACE: Duration = Duration::seconds(10);
 /// is for); its `Debug` shows neither token.
 ///
 /// ```
-/// use jwt_auth::{ExposeSecret, MemoryStore, Sessions};
+/// use jwt_auth::{MemoryStore, Sessions, secrecy::ExposeSecret};
 ///
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let (secret, _) = jwt_auth::Secret::generate();
@@ -508,7 +508,7 @@ impl<S: SessionStore> Sessions<S> {
     /// Starts a session for `sub`: a new family, an access token and a refresh token.
     ///
     /// ```
-    /// use jwt_auth::{ExposeSecret, MemoryStore, Sessions, Verifier};
+    /// use jwt_auth::{MemoryStore, Sessions, Verifier, secrecy::ExposeSecret};
     ///
     /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// let (secret, _) = jwt_auth::Secret::generate();

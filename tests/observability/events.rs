@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
-use jwt_auth::{ExposeSecret, MemoryStore, Sessions};
+use jwt_auth::{MemoryStore, Sessions, secrecy::ExposeSecret};
 use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Subscriber};
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt as _};

@@ -3,7 +3,7 @@
 use http::StatusCode;
 use jwt_auth::store::{RevocationStatus, RevocationView, RevokedBy, SessionStore, StoreError};
 use jwt_auth::{
-    AuthError, ExposeSecret, MemoryStore, SessionError, Sessions, Verifier, VerifyError,
+    AuthError, MemoryStore, SessionError, Sessions, Verifier, VerifyError, secrecy::ExposeSecret,
 };
 use time::Duration;
 

@@ -4,7 +4,7 @@ use std::sync::{Arc, Mutex};
 
 use jwt_auth::session::SessionEvent;
 use jwt_auth::store::{RevokedBy, SessionStore, Ttl};
-use jwt_auth::{ExposeSecret, SessionError, Sessions, TokenPair, Verifier, VerifyError};
+use jwt_auth::{SessionError, Sessions, TokenPair, Verifier, VerifyError, secrecy::ExposeSecret};
 use time::Duration;
 
 use crate::clock::ManualClock;

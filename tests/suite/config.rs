@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::ffi::OsString;
 
 use crate::common::SECRET;
-use jwt_auth::{AuthConfig, ConfigError, SecretProblem};
+use jwt_auth::{AuthConfig, ConfigError, strength::SecretProblem};
 use time::Duration;
 
 fn config(vars: &[(&str, &str)]) -> Result<AuthConfig, ConfigError> {

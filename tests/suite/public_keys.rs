@@ -7,8 +7,9 @@ use base64::engine::general_purpose::STANDARD;
 use jsonwebtoken::{Algorithm as JoseAlg, EncodingKey};
 use jwt_auth::jwks::{Algorithm, Jwks, KeyError, KeySet};
 use jwt_auth::{
-    Issuer, KeyRing, Secret, SecretProblem, Verifier, VerifyError,
+    Issuer, KeyRing, Secret, Verifier, VerifyError,
     jwks::{PublicKey, SigningKey},
+    strength::SecretProblem,
 };
 
 use crate::common::{T0_UNIX, b64, clock, product_payload, secret, sign_raw};

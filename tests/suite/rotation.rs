@@ -244,7 +244,7 @@ fn auth_config_reads_the_fallbacks_each_strength_checked() {
         }
     );
     let many: Vec<String> = (0..4)
-        .map(|_| jwt_auth::ExposeSecret::expose_secret(&Secret::generate().1).to_owned())
+        .map(|_| jwt_auth::secrecy::ExposeSecret::expose_secret(&Secret::generate().1).to_owned())
         .collect();
     assert!(matches!(
         config(&many.join(",")).unwrap_err(),

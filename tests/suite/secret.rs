@@ -3,7 +3,7 @@
 
 use crate::common::{OTHER_SECRET, SECRET};
 use jwt_auth::strength::{AlphabetKind, KeyKind, PatternKind, RepetitionKind};
-use jwt_auth::{ExposeSecret, Secret, SecretProblem, WeakSecret, dangerous};
+use jwt_auth::{Secret, WeakSecret, dangerous, secrecy::ExposeSecret, strength::SecretProblem};
 use proptest::prelude::*;
 
 fn problems(secret: &str) -> Vec<SecretProblem> {

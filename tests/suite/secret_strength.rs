@@ -6,7 +6,7 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use jwt_auth::strength::{Encoding, KeyKind, PatternKind, RepetitionKind, StructuredKind};
-use jwt_auth::{ExposeSecret, Secret, SecretProblem, dangerous};
+use jwt_auth::{Secret, dangerous, secrecy::ExposeSecret, strength::SecretProblem};
 
 use crate::common::shared_file;
 

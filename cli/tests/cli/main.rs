@@ -81,7 +81,7 @@ fn strong() -> (Secret, String) {
     let (secret, shareable) = Secret::generate();
     (
         secret,
-        jwt_auth::ExposeSecret::expose_secret(&shareable).to_owned(),
+        jwt_auth::secrecy::ExposeSecret::expose_secret(&shareable).to_owned(),
     )
 }
 

@@ -7,7 +7,7 @@ use std::fmt;
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use jwt_auth::ExposeSecret;
+use jwt_auth::secrecy::ExposeSecret;
 
 /// The demo account's email address.
 pub const DEMO_EMAIL: &str = "ada@example.com";

@@ -16,7 +16,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use example_common::{DEMO_EMAIL, DEMO_PASSWORD, DEMO_USER_ID, Settings};
 use http::{Request, Response, StatusCode};
-use jwt_auth::{AuthConfig, ExposeSecret, FixedClock, Issuer, Secret};
+use jwt_auth::{AuthConfig, FixedClock, Issuer, Secret, secrecy::ExposeSecret};
 use time::{Duration, OffsetDateTime};
 
 /// The origin the test configuration allows.

@@ -9,7 +9,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use http::{Response, StatusCode};
-use jwt_auth::{ConfigError, ExposeSecret, Secret};
+use jwt_auth::{ConfigError, Secret, secrecy::ExposeSecret};
 use jwt_auth_test_support::RedisServer;
 
 use example_common::{DEMO_EMAIL, DEMO_PASSWORD};
