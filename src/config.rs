@@ -57,7 +57,7 @@ const MAX_KEY_FILE_LEN: u64 = 64 * 1024;
 /// | `JWT_SECRET_FALLBACKS` | comma-separated older (or next) secrets that verify but never sign, each strength-checked; spaces around entries are ignored, and a secret containing a comma cannot be listed; needs `JWT_SECRET` | none |
 /// | `JWT_PRIVATE_KEY_FILE` | with `ES256` or `EdDSA`: the path of the signing key, an unencrypted PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`) of that algorithm; its public half verifies and is published. Refused with `HS256`, so a key is never silently ignored | required with `ES256`, `EdDSA` |
 /// | `JWT_RETIRING_PUBLIC_KEY_FILES` | comma-separated paths of SubjectPublicKeyInfo PEMs (`-----BEGIN PUBLIC KEY-----`): keys that signed before the current one, still verified and still published until the last token they signed has expired (then drop them); with the signing key, at most `KeySet::MAX_PUBLIC_KEYS` (8) public keys | none |
-/// | `JWT_ISSUER` | the `iss` the issuer writes and every token must carry, exactly | none: `iss` not checked |
+/// | `JWT_ISSUER` | the `iss` the issuer writes and every token must carry, exactly | `JWT_OIDC_ISSUER` when that is set (feature `remote-jwks`), otherwise none: `iss` not checked |
 /// | `JWT_AUDIENCE` | comma-separated audiences: a token's `aud` must contain one of them; the issuer writes them all | none: a token with `aud` is refused |
 /// | `JWT_EXPIRES_MIN` | token ttl in minutes (1 to 5,270,400); also the longest ttl accepted | `10080` (7 days) |
 /// | `JWT_LEEWAY_SECS` | clock tolerance in seconds (0 to 3600) | `60` |

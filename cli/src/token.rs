@@ -263,25 +263,8 @@ fn verify(args: &VerifyArgs) -> CommandResult {
         Ok(ring) => ring,
         Err(refusal) => return Ok(refusal),
     };
-    let policy = |keys: KeyRing| {
-        let mut verifier = Verifier::new(keys)
-            .with_clock(FixedClock::new(now))
-            .with_leeway(args.leeway)
-            .with_max_ttl(args.max_ttl);
-        if let Some(issuer) = &args.issuer {
-            verifier = verifier.with_expected_issuer(issuer);
-        }
-        if !args.audience.is_empty() {
-            verifier = verifier.with_expected_audience(args.audience.clone());
-        }
-        verifier
-    };
-    let policy_json = json!({
-        "leeway_seconds": seconds(args.leeway),
-        "max_ttl_seconds": seconds(args.max_ttl),
-        "now": rfc3339(now),
-    });
-    match policy(ring.keys.clone()).verify_as::<Map<String, Value>>(&token) {
+    let policy_json = policy_json(args, now);
+    match policy(args, now, ring.keys.clone()).verify_as::<Map<String, Value>>(&token) {
         Ok(claims) => {
             // The ring does not say which key matched; each key alone, under the same policy,
             // does. With a `kid` only that key can; without, the first that matches is the one
@@ -290,7 +273,7 @@ fn verify(args: &VerifyArgs) -> CommandResult {
                 ring.keys
                     .get(member.fingerprint.as_str())
                     .is_some_and(|secret| {
-                        policy(KeyRing::new(secret.clone()))
+                        policy(args, now, KeyRing::new(secret.clone()))
                             .verify_as::<Map<String, Value>>(&token)
                             .is_ok()
                     })
@@ -349,39 +332,47 @@ fn verify(args: &VerifyArgs) -> CommandResult {
     }
 }
 
-/// `token verify --public-key FILE… | --jwks FILE`: the same policy, with public keys.
-fn verify_public(args: &VerifyArgs, token: &str, now: OffsetDateTime) -> CommandResult {
-    let (keys, names) = crate::pubkey::verifying_keys(&args.public_key, args.jwks.as_deref())?;
-    let policy = |keys: KeySet| {
-        let mut verifier = Verifier::new(keys)
-            .with_clock(FixedClock::new(now))
-            .with_leeway(args.leeway)
-            .with_max_ttl(args.max_ttl);
-        if let Some(issuer) = &args.issuer {
-            verifier = verifier.with_expected_issuer(issuer);
-        }
-        if !args.audience.is_empty() {
-            verifier = verifier.with_expected_audience(args.audience.clone());
-        }
-        verifier
-    };
-    let policy_json = json!({
+/// The verifier `token verify` applies to `keys`: its flags' leeway, maximum ttl, issuer and
+/// audience, at `now`.
+fn policy(args: &VerifyArgs, now: OffsetDateTime, keys: impl Into<KeySet>) -> Verifier {
+    let mut verifier = Verifier::new(keys)
+        .with_clock(FixedClock::new(now))
+        .with_leeway(args.leeway)
+        .with_max_ttl(args.max_ttl);
+    if let Some(issuer) = &args.issuer {
+        verifier = verifier.with_expected_issuer(issuer);
+    }
+    if !args.audience.is_empty() {
+        verifier = verifier.with_expected_audience(args.audience.clone());
+    }
+    verifier
+}
+
+/// That policy as the JSON output reports it.
+fn policy_json(args: &VerifyArgs, now: OffsetDateTime) -> Value {
+    json!({
         "leeway_seconds": seconds(args.leeway),
         "max_ttl_seconds": seconds(args.max_ttl),
         "now": rfc3339(now),
-    });
+    })
+}
+
+/// `token verify --public-key FILE… | --jwks FILE`: the same policy, with public keys.
+fn verify_public(args: &VerifyArgs, token: &str, now: OffsetDateTime) -> CommandResult {
+    let (keys, names) = crate::pubkey::verifying_keys(&args.public_key, args.jwks.as_deref())?;
+    let policy_json = policy_json(args, now);
     let keys_json: Vec<Value> = keys
         .public_keys()
         .iter()
         .map(|key| json!({ "alg": key.algorithm().as_str(), "kid": key.kid() }))
         .collect();
-    match policy(keys.clone()).verify_as::<Map<String, Value>>(token) {
+    match policy(args, now, keys.clone()).verify_as::<Map<String, Value>>(token) {
         Ok(claims) => {
             // The set does not say which key matched; each key alone, under the same policy,
             // does: with a kid only the key it names can, without, the first that matches is the
             // one the set used, since it tries them in the same order.
             let signer = keys.public_keys().iter().find(|key| {
-                policy(KeySet::from(*key))
+                policy(args, now, KeySet::from(*key))
                     .verify_as::<Map<String, Value>>(token)
                     .is_ok()
             });

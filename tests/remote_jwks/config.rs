@@ -2,7 +2,7 @@
 
 use std::ffi::OsString;
 
-use jwt_auth::{AuthConfig, ConfigError};
+use jwt_auth::{AuthConfig, ConfigError, Issuer, VerifyError};
 
 use crate::keys::{ed25519, jwks, token};
 use crate::server::{JwksServer, Reply};
@@ -53,16 +53,37 @@ async fn jwt_oidc_issuer_discovers_the_keys() {
         ("JWT_JWKS_COOLDOWN_SECS", "5"),
     ])
     .unwrap();
+    // The provider's tokens carry its issuer, which JWT_ISSUER defaults to.
+    let from_provider = Issuer::new(&ed25519())
+        .with_issuer(&server.base)
+        .issue("42", None)
+        .unwrap();
     assert_eq!(
         config
             .verifier()
-            .verify_fresh(&token(&ed25519()))
+            .verify_fresh(&from_provider)
             .await
             .unwrap()
-            .sub,
-        "42"
+            .iss
+            .as_deref(),
+        Some(server.base.as_str())
     );
     assert_eq!(server.hits_on("/.well-known/openid-configuration"), 1);
+    assert!(matches!(
+        config.verifier().verify_fresh(&token(&ed25519())).await,
+        Err(VerifyError::IssuerMismatch { .. })
+    ));
+    // JWT_ISSUER, when set, wins.
+    let config = from(&[
+        ("JWT_SECRET", SECRET),
+        ("JWT_OIDC_ISSUER", &server.base),
+        ("JWT_ISSUER", "https://elsewhere.example"),
+    ])
+    .unwrap();
+    assert!(matches!(
+        config.verifier().verify_fresh(&from_provider).await,
+        Err(VerifyError::IssuerMismatch { .. })
+    ));
 }
 
 #[test]

@@ -6,6 +6,8 @@
 #![allow(unreachable_pub)]
 
 mod config;
+#[cfg(feature = "metrics")]
+mod counters;
 mod keys;
 mod oidc;
 mod remote;
