@@ -154,11 +154,13 @@ pub(crate) fn jwks_fetch<T, E: Display>(
 ) {
     #[cfg(feature = "metrics")]
     match result {
-        Ok(_) => metrics::counter!(target: JWKS, "jwt_auth_jwks_fetches_total", "outcome" => "ok")
-            .increment(1),
+        Ok(_) => {
+            metrics::counter!(target: JWKS, "jwt_auth_jwks_fetches_total", "outcome" => "ok")
+                .increment(1);
+        }
         Err(err) => {
             metrics::counter!(target: JWKS, "jwt_auth_jwks_fetches_total", "outcome" => cause(err))
-                .increment(1)
+                .increment(1);
         }
     }
     #[cfg(feature = "tracing")]

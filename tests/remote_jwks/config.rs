@@ -54,7 +54,7 @@ async fn jwt_oidc_issuer_discovers_the_keys() {
     ])
     .unwrap();
     // The provider's tokens carry its issuer, which JWT_ISSUER defaults to.
-    let from_provider = Issuer::new(&ed25519())
+    let from_provider = Issuer::new(ed25519())
         .with_issuer(&server.base)
         .issue("42", None)
         .unwrap();

@@ -21,7 +21,7 @@ fn fetches_are_counted_by_outcome_and_the_age_is_a_gauge() {
     metrics::with_local_recorder(&recorder, || {
         runtime.block_on(async {
             let server = JwksServer::start(Reply::json(jwks([&ed25519()]))).await;
-            let remote = RemoteKeySet::jwks_url(&server.url()).build().unwrap();
+            let remote = RemoteKeySet::jwks_url(server.url()).build().unwrap();
             remote.refresh().await.unwrap();
             server.set_jwks(Reply::Raw {
                 status: 500,
