@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 SECONDS_EACH=${FUZZ_SECONDS_EACH:-1800}
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(verify claims bearer secret)
+[ ${#targets[@]} -gt 0 ] || targets=(verify claims bearer secret keys)
 for target in "${targets[@]}"; do
     mkdir -p "corpus/$target" logs
     log="logs/$target.log"
