@@ -107,7 +107,7 @@ fn bench(c: &mut Criterion, cases: &[Case]) {
 /// Rounds that alternate the three, each a batch, and the median of the per-round ratios: a
 /// reading other load on the machine disturbs far less than separate criterion runs.
 fn interleaved(cases: &[Case]) {
-    const ROUNDS: usize = 41;
+    const ROUNDS: usize = 101;
     const BATCH: u32 = 50;
     let time = |op: &dyn Fn()| {
         let start = Instant::now();
