@@ -143,15 +143,11 @@ impl MirrorLag {
 #[cfg(all(feature = "remote-jwks", any(feature = "tracing", feature = "metrics")))]
 const JWKS: &str = "jwt_auth::jwks";
 
-/// Reports what a fetch of a remote key set gave: `jwt_auth_jwks_fetches_total{outcome}`, a
-/// `WARN` event with the cause for a failure, and one `INFO` event per entry the document listed
-/// that the set cannot use. `cause` names a failure (`RemoteError::cause_name`).
+/// Reports what a fetch of a remote key set gave: `jwt_auth_jwks_fetches_total{outcome}`, and a
+/// `WARN` event with the cause for a failure. `cause` names a failure (`RemoteError::cause_name`).
 #[cfg(feature = "remote-jwks")]
 #[inline]
-pub(crate) fn jwks_fetch<T, E: Display>(
-    result: &Result<(crate::jwks::Jwks, T), E>,
-    cause: fn(&E) -> &'static str,
-) {
+pub(crate) fn jwks_fetch<T, E: Display>(result: &Result<T, E>, cause: fn(&E) -> &'static str) {
     #[cfg(feature = "metrics")]
     match result {
         Ok(_) => {
@@ -164,23 +160,25 @@ pub(crate) fn jwks_fetch<T, E: Display>(
         }
     }
     #[cfg(feature = "tracing")]
-    match result {
-        Ok((jwks, _)) => {
-            for skipped in jwks.skipped() {
-                tracing::info!(
-                    target: JWKS,
-                    index = skipped.index,
-                    kid = skipped.kid.as_deref(),
-                    reason = %skipped.reason,
-                    "key set entry skipped"
-                );
-            }
-        }
-        Err(err) => {
-            tracing::warn!(target: JWKS, cause = cause(err), error = %err, "key set fetch failed: the cached keys keep serving");
-        }
+    if let Err(err) = result {
+        tracing::warn!(
+            target: JWKS,
+            cause = cause(err),
+            error = %err,
+            "key set fetch failed: the cached keys keep serving"
+        );
     }
     let _ = (result, cause);
+}
+
+/// Reports an entry of a fetched key set that the set cannot use: an `INFO` event with its
+/// position, its `kid` and why.
+#[cfg(feature = "remote-jwks")]
+#[inline]
+pub(crate) fn jwks_skipped(index: usize, kid: Option<&str>, reason: &dyn Display) {
+    #[cfg(feature = "tracing")]
+    tracing::info!(target: JWKS, index, kid, reason = %reason, "key set entry skipped");
+    let _ = (index, kid, reason);
 }
 
 /// Sets `jwt_auth_jwks_age_seconds`: how long since the remote key set was last fetched, at

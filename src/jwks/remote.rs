@@ -668,6 +668,11 @@ impl Inner {
         }
         let result = self.fetch_keys(&mut state).await;
         observe::jwks_fetch(&result, RemoteError::cause_name);
+        if let Ok((jwks, _)) = &result {
+            for skipped in jwks.skipped() {
+                observe::jwks_skipped(skipped.index, skipped.kid.as_deref(), &skipped.reason);
+            }
+        }
         let now = Instant::now();
         let previous = self.snapshot.load_full();
         let mut status = self.status.lock().unwrap_or_else(PoisonError::into_inner);
