@@ -58,7 +58,7 @@ pub(crate) fn parse(json: &[u8]) -> Result<Parsed<'_>, VerifyError> {
             "sub" => sub = Some(text("sub", value)?),
             "email" => email = optional_text("email", value)?,
             "iss" => iss = optional_text("iss", value)?,
-            "aud" => aud = typed::<Option<Audience>>("aud", value)?,
+            "aud" => aud = audience(value)?,
             "jti" => jti = optional_text("jti", value)?,
             "sid" => sid = optional_text("sid", value)?,
             "iat" => iat = Some(time("iat", value)?),
@@ -110,6 +110,15 @@ fn optional_text(claim: &str, value: &str) -> Result<Option<String>, VerifyError
         return Ok(None);
     }
     text(claim, value).map(Some)
+}
+
+/// The audience: one string, read as [`text`] reads one (`Audience`'s untagged `Deserialize`
+/// buffers the value and allocates twice), or anything else through `serde_json`.
+fn audience(value: &str) -> Result<Option<Audience>, VerifyError> {
+    match object::string(value) {
+        Some(one) => Ok(Some(Audience::One(one.into_owned()))),
+        None => typed("aud", value),
+    }
 }
 
 /// A registered claim of type `T` (`null` reads as `None` where `T` is an `Option`).
@@ -243,6 +252,29 @@ mod tests {
                 nbf: None,
             }
         );
+    }
+
+    /// The audience's string path reads what `Audience`'s own `Deserialize` reads, and refuses
+    /// what it refuses, with the same explanation.
+    #[test]
+    fn audience_reads_as_its_deserialize_does() {
+        for value in [
+            r#""api""#,
+            r#""a\"pi\u00e9""#,
+            r#""""#,
+            r#"["api","admin"]"#,
+            "[]",
+            "null",
+            "42",
+            r#"{"a":1}"#,
+            r#"["api",1]"#,
+        ] {
+            assert_eq!(
+                audience(value),
+                typed::<Option<Audience>>("aud", value),
+                "{value}"
+            );
+        }
     }
 
     #[test]
