@@ -282,21 +282,13 @@ fn verify(args: &VerifyArgs) -> CommandResult {
                 || format!("a key of the ring ({})", ring.summary()),
                 |key| key.to_string(),
             );
-            let mut text = format!(
-                "valid: signed with {signer}; HS256; checked at {}\n",
-                rfc3339(now)
-            );
-            text.push_str(&claims_text(&claims, now));
-            Ok(Outcome::success(
-                text,
-                json!({
-                    "valid": true,
-                    "key": key.map_or(Value::Null, keys::Member::json),
-                    "claims": claims_json(&claims),
-                    "times": times_json(&claims, now),
-                    "keys": ring.json(),
-                    "policy": policy_json,
-                }),
+            Ok(valid(
+                &format!("{signer}; HS256"),
+                &key.map_or(Value::Null, keys::Member::json),
+                &claims,
+                &ring.json(),
+                &policy_json,
+                now,
             ))
         }
         Err(error) => {
@@ -380,23 +372,16 @@ fn verify_public(args: &VerifyArgs, token: &str, now: OffsetDateTime) -> Command
                 || "one of the given keys".to_owned(),
                 |key| format!("the {} key {}", key.algorithm(), key.kid()),
             );
-            let mut text = format!(
-                "valid: signed with {signer_text}; checked at {}\n",
-                rfc3339(now)
-            );
-            text.push_str(&claims_text(&claims, now));
-            Ok(Outcome::success(
-                text,
-                json!({
-                    "valid": true,
-                    "key": signer.map_or(Value::Null, |key| json!({
-                        "alg": key.algorithm().as_str(), "kid": key.kid(),
-                    })),
-                    "claims": claims_json(&claims),
-                    "times": times_json(&claims, now),
-                    "keys": keys_json,
-                    "policy": policy_json,
-                }),
+            Ok(valid(
+                &signer_text,
+                &signer.map_or(
+                    Value::Null,
+                    |key| json!({ "alg": key.algorithm().as_str(), "kid": key.kid() }),
+                ),
+                &claims,
+                &Value::from(keys_json),
+                &policy_json,
+                now,
             ))
         }
         Err(error) => {
@@ -433,6 +418,34 @@ fn verify_public(args: &VerifyArgs, token: &str, now: OffsetDateTime) -> Command
 }
 
 /// The verified claims, one per line, times in UTC and relative to now.
+/// A valid token's outcome, whichever keys verified it: who signed it (`signed_with`, and `key`
+/// for the JSON), its claims and times, the keys and the policy it was checked against.
+fn valid(
+    signed_with: &str,
+    key: &Value,
+    claims: &Claims<Map<String, Value>>,
+    keys: &Value,
+    policy: &Value,
+    now: OffsetDateTime,
+) -> Outcome {
+    let mut text = format!(
+        "valid: signed with {signed_with}; checked at {}\n",
+        rfc3339(now)
+    );
+    text.push_str(&claims_text(claims, now));
+    Outcome::success(
+        text,
+        json!({
+            "valid": true,
+            "key": key,
+            "claims": claims_json(claims),
+            "times": times_json(claims, now),
+            "keys": keys,
+            "policy": policy,
+        }),
+    )
+}
+
 fn claims_text<C: serde::Serialize>(claims: &Claims<C>, now: OffsetDateTime) -> String {
     let mut text = String::new();
     let _ = writeln!(text, "  sub    {}", claims.sub);
