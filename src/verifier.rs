@@ -479,14 +479,14 @@ impl Verifier {
         // A payload that fits on the stack is decoded before the HMAC, as cheap as checking it;
         // a larger one is only checked, and decoded once the signature proves it worth the cost.
         let mut inline = [0; INLINE_PAYLOAD_LEN];
-        let inline = if segments.payload_is_inline() {
-            Some(segments.inline_payload(&mut inline)?)
-        } else if segments::is_canonical(segments.payload) {
-            None
-        } else {
-            return Err(VerifyError::Base64 {
-                part: TokenPart::Payload,
-            });
+        let inline = match segments.inline_payload(&mut inline) {
+            Some(decoded) => Some(decoded?),
+            None if segments::is_canonical(segments.payload) => None,
+            None => {
+                return Err(VerifyError::Base64 {
+                    part: TokenPart::Payload,
+                });
+            }
         };
         if let Candidates::Public { alg, keys } = candidates {
             let signature = segments.signature_of_len(alg.signature_len())?;

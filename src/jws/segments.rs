@@ -2,8 +2,8 @@
 //!
 //! Segments are decoded by `base64-simd`, which decodes a vector at a time: a payload of some 180
 //! characters in about 22 ns, against about 78 ns for the `base64` crate's scalar decoder, on a
-//! verify that costs under a microsecond. Both are strict in the same way (no
-//! padding, no whitespace, no non-zero trailing bits; the tests below hold them to it).
+//! verify that costs under a microsecond. Both are strict in the same way (no padding, no
+//! whitespace, no non-zero trailing bits; the tests below hold them to it).
 
 use base64_simd::{Out, URL_SAFE_NO_PAD};
 
@@ -57,6 +57,8 @@ impl<'a> Segments<'a> {
     /// The signature, decoded: canonical unpadded base64url of exactly one HMAC-SHA256 tag.
     pub(crate) fn tag(&self) -> Result<[u8; TAG_LEN], VerifyError> {
         let mut tag = [0_u8; TAG_LEN];
+        // 43 characters decode to at most 32 bytes, so `tag` is large enough (the decoder panics
+        // on a buffer too small for its input).
         if self.signature.len() == ENCODED_TAG_LEN {
             return match URL_SAFE_NO_PAD
                 .decode(self.signature.as_bytes(), Out::from_slice(&mut tag))
@@ -89,20 +91,22 @@ impl<'a> Segments<'a> {
         decode(self.signature, TokenPart::Signature)
     }
 
-    /// The payload, decoded into `inline`: only for payloads that fit, the product's.
+    /// The payload, decoded into `inline` when it fits there (the product's do); `None` when it
+    /// does not. The decoder panics on a buffer too small for its input, so the size is judged
+    /// here, beside the call, from the decoder's own upper bound.
     pub(crate) fn inline_payload<'b>(
         &self,
         inline: &'b mut [u8; INLINE_PAYLOAD_LEN],
-    ) -> Result<&'b [u8], VerifyError> {
-        URL_SAFE_NO_PAD
-            .decode(self.payload.as_bytes(), Out::from_slice(inline))
-            .map(|decoded| &*decoded)
-            .map_err(|_| base64_error(TokenPart::Payload))
-    }
-
-    /// Whether the payload decodes into [`inline_payload`](Self::inline_payload)'s buffer.
-    pub(crate) fn payload_is_inline(&self) -> bool {
-        URL_SAFE_NO_PAD.estimated_decoded_length(self.payload.len()) <= INLINE_PAYLOAD_LEN
+    ) -> Option<Result<&'b [u8], VerifyError>> {
+        if URL_SAFE_NO_PAD.estimated_decoded_length(self.payload.len()) > INLINE_PAYLOAD_LEN {
+            return None;
+        }
+        Some(
+            URL_SAFE_NO_PAD
+                .decode(self.payload.as_bytes(), Out::from_slice(inline))
+                .map(|decoded| &*decoded)
+                .map_err(|_| base64_error(TokenPart::Payload)),
+        )
     }
 }
 
@@ -177,16 +181,40 @@ mod tests {
                 }
             }
             if len % 3 != 0 {
-                // The last character with its unused low bits set.
+                // The last character with its unused low bits set (`_` sets them all, `-` all
+                // but the lowest).
                 let mut bad = encoded.clone().into_bytes();
                 let last = bad.last_mut().unwrap();
                 *last = if *last == b'_' { b'-' } else { b'_' };
                 let bad = String::from_utf8(bad).unwrap();
-                assert_eq!(
-                    strict.decode(&bad).is_ok(),
-                    decode(&bad, TokenPart::Payload).is_ok(),
-                    "{bad:?}"
-                );
+                assert!(strict.decode(&bad).is_err(), "{bad:?}");
+                assert!(decode(&bad, TokenPart::Payload).is_err(), "{bad:?}");
+                assert!(!is_canonical(&bad), "{bad:?}");
+            }
+        }
+    }
+
+    /// Around the inline buffer's size, a payload is decoded into it when it fits and left to
+    /// the heap path when it does not, valid or not: never a panic (the decoder asserts that
+    /// its buffer is large enough).
+    #[test]
+    fn inline_payloads_stop_at_the_buffer() {
+        for len in INLINE_PAYLOAD_LEN * 4 / 3 - 8..=INLINE_PAYLOAD_LEN * 4 / 3 + 8 {
+            for fill in ["A", "_", "="] {
+                let payload = fill.repeat(len);
+                let token = format!("h.{payload}.s");
+                let segments = Segments::split(&token).unwrap();
+                let mut inline = [0; INLINE_PAYLOAD_LEN];
+                match segments.inline_payload(&mut inline) {
+                    Some(Ok(decoded)) => {
+                        assert_eq!(decoded, decode(&payload, TokenPart::Payload).unwrap());
+                    }
+                    Some(Err(e)) => {
+                        assert_eq!(e, base64_error(TokenPart::Payload));
+                        assert!(decode(&payload, TokenPart::Payload).is_err(), "{len}");
+                    }
+                    None => assert!(len.div_ceil(4) * 3 > INLINE_PAYLOAD_LEN, "{len}"),
+                }
             }
         }
     }
