@@ -8,33 +8,14 @@
 //! ```
 
 use std::hint::black_box;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
 
 use axum::extract::{FromRef, FromRequestParts};
-use axum::http::Request;
 use criterion::Criterion;
 use jwt_auth::Verifier;
 use jwt_auth::axum::Authenticated;
-use jwt_auth_e2e_bench::{AppState, HandWritten, UserClaims, router, router_07};
+use jwt_auth_e2e_bench::{AppState, HandWritten, UserClaims, ready, request, router, router_07};
 use secrecy::SecretString;
 use tower::ServiceExt as _;
-
-/// Runs a future that never waits (none of these do: the keys are in memory) to its end.
-fn ready<F: Future>(future: F) -> F::Output {
-    match pin!(future).poll(&mut Context::from_waker(Waker::noop())) {
-        Poll::Ready(output) => output,
-        Poll::Pending => panic!("the future waited"),
-    }
-}
-
-fn request<B: Default>(path: &str, token: &str) -> Request<B> {
-    Request::get(path)
-        .header("host", "127.0.0.1")
-        .header("authorization", format!("Bearer {token}"))
-        .body(B::default())
-        .unwrap()
-}
 
 fn bench(c: &mut Criterion) {
     let (_, secret): (_, SecretString) = jwt_auth::Secret::generate();

@@ -5,28 +5,9 @@
 //! `/axum-jwt-auth` (axum 0.8), `0.7/open`, `0.7/jwt-authorizer` (axum 0.7).
 
 use std::hint::black_box;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
 
-use axum::http::Request;
-use jwt_auth_e2e_bench::{AppState, router, router_07};
+use jwt_auth_e2e_bench::{AppState, ready, request, router, router_07};
 use tower::ServiceExt as _;
-
-/// Runs a future that never waits (none of these do: the keys are in memory) to its end.
-fn ready<F: Future>(future: F) -> F::Output {
-    match pin!(future).poll(&mut Context::from_waker(Waker::noop())) {
-        Poll::Ready(output) => output,
-        Poll::Pending => panic!("the future waited"),
-    }
-}
-
-fn request<B: Default>(path: &str, token: &str) -> Request<B> {
-    Request::get(path)
-        .header("host", "127.0.0.1")
-        .header("authorization", format!("Bearer {token}"))
-        .body(B::default())
-        .unwrap()
-}
 
 /// The loop callgrind counts (`--toggle-collect=request_loop::requests`).
 #[inline(never)]

@@ -13,11 +13,13 @@
 //! Every verifier checks the same token the same way: HS256 with the same secret, `exp`, and the
 //! audience ([`AUDIENCE`]), which `axum-jwt-auth`'s `LocalDecoder` insists on.
 
+use std::pin::pin;
 use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
 
 use axum::extract::{FromRef, FromRequestParts, State};
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
+use axum::http::{Request, StatusCode, header};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
@@ -235,4 +237,29 @@ pub async fn router_07(
         .route("/jwt-authorizer", axum07::routing::get(jwt_authorizer))
         .layer(authorizer.into_layer())
         .route("/open", axum07::routing::get(open_07)))
+}
+
+/// Runs a future that never waits to its end: the in-process bench and the callgrind loop drive
+/// each route's router with it (none of the routes waits; the keys are in memory).
+///
+/// # Panics
+/// When the future waits.
+pub fn ready<F: Future>(future: F) -> F::Output {
+    match pin!(future).poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(output) => output,
+        Poll::Pending => panic!("the future waited"),
+    }
+}
+
+/// `GET path` with `token` as its bearer token, as the load generator sends it, with a body of
+/// either axum's type.
+///
+/// # Panics
+/// When `path` is not a valid URI path.
+pub fn request<B: Default>(path: &str, token: &str) -> Request<B> {
+    Request::get(path)
+        .header("host", "127.0.0.1")
+        .header("authorization", format!("Bearer {token}"))
+        .body(B::default())
+        .expect("a path and two valid headers")
 }
