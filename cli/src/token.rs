@@ -417,7 +417,6 @@ fn verify_public(args: &VerifyArgs, token: &str, now: OffsetDateTime) -> Command
     }
 }
 
-/// The verified claims, one per line, times in UTC and relative to now.
 /// A valid token's outcome, whichever keys verified it: who signed it (`signed_with`, and `key`
 /// for the JSON), its claims and times, the keys and the policy it was checked against.
 fn valid(
@@ -446,6 +445,7 @@ fn valid(
     )
 }
 
+/// The verified claims, one per line, times in UTC and relative to now.
 fn claims_text<C: serde::Serialize>(claims: &Claims<C>, now: OffsetDateTime) -> String {
     let mut text = String::new();
     let _ = writeln!(text, "  sub    {}", claims.sub);
