@@ -1,4 +1,5 @@
 use std::fmt::Debug;
+use std::time::SystemTime;
 
 use time::{Duration, OffsetDateTime};
 
@@ -20,6 +21,22 @@ pub(crate) const DEFAULT_LEEWAY: Duration = Duration::seconds(60);
 pub trait Clock: Debug + Send + Sync {
     /// The current instant, in UTC.
     fn now(&self) -> OffsetDateTime;
+
+    /// The current instant in whole seconds since the Unix epoch, as NumericDate counts them: what
+    /// the verifier compares a token's times with. By default `now().unix_timestamp()`; a clock
+    /// that can read the seconds without building a calendar date, as [`SystemClock`] does,
+    /// overrides it, and must agree with [`Clock::now`].
+    ///
+    /// ```
+    /// use jwt_auth::{Clock, FixedClock, SystemClock};
+    ///
+    /// assert_eq!(FixedClock::at_unix(1_767_225_600)?.unix_timestamp(), 1_767_225_600);
+    /// assert!((SystemClock.unix_timestamp() - SystemClock.now().unix_timestamp()).abs() <= 1);
+    /// # Ok::<(), time::error::ComponentRange>(())
+    /// ```
+    fn unix_timestamp(&self) -> i64 {
+        self.now().unix_timestamp()
+    }
 }
 
 /// The operating system's wall clock. The default everywhere.
@@ -36,6 +53,16 @@ pub struct SystemClock;
 impl Clock for SystemClock {
     fn now(&self) -> OffsetDateTime {
         OffsetDateTime::now_utc()
+    }
+
+    /// The seconds from `SystemTime`, without the calendar date `now` builds: every verify
+    /// reads the clock, and this is its cheaper half.
+    fn unix_timestamp(&self) -> i64 {
+        match SystemTime::now().duration_since(SystemTime::UNIX_EPOCH) {
+            Ok(since) => i64::try_from(since.as_secs()).unwrap_or(i64::MAX),
+            // A clock set before 1970 is wrong, but read as `now` reads it.
+            Err(_) => self.now().unix_timestamp(),
+        }
     }
 }
 

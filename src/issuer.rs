@@ -208,7 +208,7 @@ impl Issuer {
         if ttl_seconds < 1 {
             return Err(IssueError::TtlTooShort { ttl: self.ttl });
         }
-        let now = self.clock.now().unix_timestamp();
+        let now = self.clock.unix_timestamp();
         let at = |seconds: Option<i64>| {
             seconds
                 .and_then(|seconds| OffsetDateTime::from_unix_timestamp(seconds).ok())

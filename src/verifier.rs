@@ -1,3 +1,4 @@
+use std::mem::MaybeUninit;
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
@@ -155,6 +156,14 @@ use crate::store::{RevocationStatus, RevocationView};
 /// [`Secret`]: crate::Secret
 #[derive(Debug, Clone)]
 pub struct Verifier {
+    /// One reference count: a framework clones the verifier out of its state for every request
+    /// (axum's `FromRef`), and its builders copy the policy only when it is shared.
+    policy: Arc<Policy>,
+}
+
+/// What a [`Verifier`] checks tokens against.
+#[derive(Debug, Clone)]
+struct Policy {
     keys: KeySet,
     leeway: Duration,
     max_ttl: Duration,
@@ -264,21 +273,28 @@ impl Verifier {
     /// ```
     pub fn new(keys: impl Into<KeySet>) -> Self {
         Self {
-            keys: keys.into(),
-            leeway: Self::DEFAULT_LEEWAY,
-            max_ttl: Issuer::DEFAULT_TTL,
-            clock: Arc::new(SystemClock),
-            iss: None,
-            aud: Arc::from([]),
-            subject_required: true,
-            revocation: None,
+            policy: Arc::new(Policy {
+                keys: keys.into(),
+                leeway: Self::DEFAULT_LEEWAY,
+                max_ttl: Issuer::DEFAULT_TTL,
+                clock: Arc::new(SystemClock),
+                iss: None,
+                aud: Arc::from([]),
+                subject_required: true,
+                revocation: None,
+            }),
         }
+    }
+
+    /// The policy, to change: a copy of it when another verifier shares it.
+    fn policy_mut(&mut self) -> &mut Policy {
+        Arc::make_mut(&mut self.policy)
     }
 
     /// The same verifier checking tokens against `keys`: [`AuthConfig`](crate::AuthConfig)
     /// adds keys without losing the options already set.
     pub(crate) fn with_keys(mut self, keys: KeySet) -> Self {
-        self.keys = keys;
+        self.policy_mut().keys = keys;
         self
     }
 
@@ -294,7 +310,7 @@ impl Verifier {
     /// ```
     #[must_use]
     pub fn with_leeway(mut self, leeway: Duration) -> Self {
-        self.leeway = leeway.max(Duration::ZERO);
+        self.policy_mut().leeway = leeway.max(Duration::ZERO);
         self
     }
 
@@ -311,7 +327,7 @@ impl Verifier {
     /// ```
     #[must_use]
     pub fn with_max_ttl(mut self, max_ttl: Duration) -> Self {
-        self.max_ttl = max_ttl;
+        self.policy_mut().max_ttl = max_ttl;
         self
     }
 
@@ -326,7 +342,7 @@ impl Verifier {
     /// ```
     #[must_use]
     pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
-        self.clock = Arc::new(clock);
+        self.policy_mut().clock = Arc::new(clock);
         self
     }
 
@@ -344,7 +360,7 @@ impl Verifier {
     /// ```
     #[must_use]
     pub fn with_expected_issuer(mut self, issuer: impl Into<String>) -> Self {
-        self.iss = Some(Arc::from(issuer.into()));
+        self.policy_mut().iss = Some(Arc::from(issuer.into()));
         self
     }
 
@@ -363,7 +379,7 @@ impl Verifier {
     /// ```
     #[must_use]
     pub fn with_expected_audience(mut self, audience: impl Into<Audience>) -> Self {
-        self.aud = audience.into().values().into();
+        self.policy_mut().aud = audience.into().values().into();
         self
     }
 
@@ -378,7 +394,7 @@ impl Verifier {
     /// ```
     #[must_use]
     pub fn allow_missing_subject(mut self) -> Self {
-        self.subject_required = false;
+        self.policy_mut().subject_required = false;
         self
     }
 
@@ -396,7 +412,7 @@ impl Verifier {
     /// ```
     #[must_use]
     pub fn with_revocation(mut self, view: impl RevocationView + 'static) -> Self {
-        self.revocation = Some(Arc::new(view));
+        self.policy_mut().revocation = Some(Arc::new(view));
         self
     }
 
@@ -407,7 +423,7 @@ impl Verifier {
     /// assert_eq!(jwt_auth::Verifier::new(&secret).leeway(), time::Duration::seconds(60));
     /// ```
     pub fn leeway(&self) -> Duration {
-        self.leeway
+        self.policy.leeway
     }
 
     /// The configured maximum ttl.
@@ -417,7 +433,7 @@ impl Verifier {
     /// assert_eq!(jwt_auth::Verifier::new(&secret).max_ttl(), time::Duration::days(7));
     /// ```
     pub fn max_ttl(&self) -> Duration {
-        self.max_ttl
+        self.policy.max_ttl
     }
 
     /// The keys tokens are checked against.
@@ -429,7 +445,7 @@ impl Verifier {
     /// assert_eq!(ring.current().fingerprint(), secret.fingerprint());
     /// ```
     pub fn keys(&self) -> &KeySet {
-        &self.keys
+        &self.policy.keys
     }
 
     /// Verifies `token` and returns its claims, ignoring custom ones.
@@ -467,18 +483,22 @@ impl Verifier {
     /// The [`VerifyError`] variant of the first rule the token breaks;
     /// [`VerifyError::InvalidClaims`] when the payload does not fit `C`.
     pub fn verify_as<C: DeserializeOwned>(&self, token: &str) -> Result<Claims<C>, VerifyError> {
-        let verdict = self.judge(token);
+        let verdict = self.judge(token.as_bytes());
         observe::verification(&verdict, VerifyError::cause_name);
         verdict
     }
 
-    /// [`Verifier::verify_as`] without the report to `tracing` and `metrics`.
-    fn judge<C: DeserializeOwned>(&self, token: &str) -> Result<Claims<C>, VerifyError> {
+    /// [`Verifier::verify_as`] without the report to `tracing` and `metrics`, for a token of any
+    /// bytes: only canonical base64url segments pass, so a token it accepts is ASCII.
+    pub(crate) fn judge<C: DeserializeOwned>(
+        &self,
+        token: &[u8],
+    ) -> Result<Claims<C>, VerifyError> {
         let segments = Segments::split(token)?;
         let candidates = self.candidates(segments.header)?;
         // A payload that fits on the stack is decoded before the HMAC, as cheap as checking it;
         // a larger one is only checked, and decoded once the signature proves it worth the cost.
-        let mut inline = [0; INLINE_PAYLOAD_LEN];
+        let mut inline = [MaybeUninit::uninit(); INLINE_PAYLOAD_LEN];
         let inline = match segments.inline_payload(&mut inline) {
             Some(decoded) => Some(decoded?),
             None if segments::is_canonical(segments.payload) => None,
@@ -490,23 +510,18 @@ impl Verifier {
         };
         if let Candidates::Public { alg, keys } = candidates {
             let signature = segments.signature_of_len(alg.signature_len())?;
-            check_public_signature(alg, keys, segments.signing_input.as_bytes(), &signature)?;
+            check_public_signature(alg, keys, segments.signing_input, &signature)?;
         } else if let Some((alg, local, remote)) = candidates.remote() {
             let signature = segments.signature_of_len(alg.signature_len())?;
             check_public_signature(
                 alg,
                 local.iter().chain(remote),
-                segments.signing_input.as_bytes(),
+                segments.signing_input,
                 &signature,
             )?;
         } else {
             let tag = segments.tag()?;
-            check_signature(
-                candidates,
-                segments.signing_input.as_bytes(),
-                &tag,
-                &self.keys,
-            )?;
+            check_signature(candidates, segments.signing_input, &tag, &self.policy.keys)?;
         }
         let heap;
         let payload = if let Some(payload) = inline {
@@ -517,7 +532,7 @@ impl Verifier {
         };
         let parsed = parser::parse(payload)?;
         self.check_claims(&parsed.claims, parsed.seconds)?;
-        if let Some(view) = &self.revocation {
+        if let Some(view) = &self.policy.revocation {
             check_revocation(&**view, &parsed.claims, parsed.seconds)?;
         }
         // Last, so that a token refused by any other rule never costs what building the
@@ -581,7 +596,7 @@ impl Verifier {
         let result = self.verify_as(token);
         #[cfg(feature = "remote-jwks")]
         if let Err(VerifyError::KeySetRefreshing { .. }) = result
-            && let Some(source) = self.keys.remote_source()
+            && let Some(source) = self.policy.keys.remote_source()
         {
             source.refreshed().await;
             return self.verify_as(token);
@@ -592,14 +607,14 @@ impl Verifier {
     /// The keys the signature may be checked against, after the header rules. The headers every
     /// peer and this crate's issuer write are recognised by their bytes: they passed the header
     /// rules once, in this crate's tests, so only other headers need parsing.
-    fn candidates(&self, encoded_header: &str) -> Result<Candidates<'_>, VerifyError> {
-        let keys = self.keys.hmac_keys();
-        if encoded_header == ENCODED_HEADER {
+    fn candidates(&self, encoded_header: &[u8]) -> Result<Candidates<'_>, VerifyError> {
+        let keys = self.policy.keys.hmac_keys();
+        if encoded_header == ENCODED_HEADER.as_bytes() {
             return Ok(Candidates::All(keys));
         }
         if let Some(key) = keys
             .iter()
-            .find(|key| *key.encoded_header == *encoded_header)
+            .find(|key| key.encoded_header.as_bytes() == encoded_header)
         {
             return Ok(Candidates::One(key));
         }
@@ -632,10 +647,10 @@ impl Verifier {
         alg: Algorithm,
         kid: Option<&str>,
     ) -> Result<Candidates<'_>, VerifyError> {
-        let keys = self.keys.public_keys();
+        let keys = self.policy.keys.public_keys();
         let holds_alg = keys.iter().any(|key| key.algorithm() == alg);
         #[cfg(feature = "remote-jwks")]
-        if self.keys.remote_source().is_some() {
+        if self.policy.keys.remote_source().is_some() {
             let local = keys
                 .iter()
                 .find(|key| kid.is_some_and(|kid| key.kid() == kid));
@@ -647,7 +662,7 @@ impl Verifier {
             return if holds_alg {
                 Ok(Candidates::Public { alg, keys })
             } else {
-                Err(no_key_for(&self.keys, alg))
+                Err(no_key_for(&self.policy.keys, alg))
             };
         };
         match keys.iter().find(|key| key.kid() == kid) {
@@ -660,7 +675,7 @@ impl Verifier {
                 key_alg: key.algorithm().as_str(),
                 alg: alg.as_str(),
             }),
-            None if !holds_alg => Err(no_key_for(&self.keys, alg)),
+            None if !holds_alg => Err(no_key_for(&self.policy.keys, alg)),
             None => Err(VerifyError::UnknownPublicKeyId {
                 kid: kid.to_owned(),
                 known: keys.iter().map(|key| key.kid().to_owned()).collect(),
@@ -678,8 +693,8 @@ impl Verifier {
         alg: Algorithm,
         kid: Option<&str>,
     ) -> Result<Candidates<'_>, VerifyError> {
-        let Some(source) = self.keys.remote_source() else {
-            return Err(no_key_for(&self.keys, alg));
+        let Some(source) = self.policy.keys.remote_source() else {
+            return Err(no_key_for(&self.policy.keys, alg));
         };
         let snapshot = source.snapshot();
         let index = snapshot.find(alg, kid);
@@ -704,7 +719,7 @@ impl Verifier {
                 }
                 Ok(Candidates::Remote {
                     alg,
-                    local: self.keys.public_keys(),
+                    local: self.policy.keys.public_keys(),
                     snapshot,
                     index: kid.and(index),
                 })
@@ -713,6 +728,7 @@ impl Verifier {
                 Some(kid)
                     if snapshot.keys.iter().any(|key| key.algorithm() == alg)
                         || self
+                            .policy
                             .keys
                             .public_keys()
                             .iter()
@@ -721,6 +737,7 @@ impl Verifier {
                     VerifyError::UnknownPublicKeyId {
                         kid: kid.to_owned(),
                         known: self
+                            .policy
                             .keys
                             .public_keys()
                             .iter()
@@ -729,7 +746,7 @@ impl Verifier {
                             .collect(),
                     }
                 }
-                _ => no_key_for(&self.keys, alg),
+                _ => no_key_for(&self.policy.keys, alg),
             }),
             Verdict::Refresh => match source.request_refresh() {
                 Ok(()) => Err(VerifyError::KeySetRefreshing { kid: echoed() }),
@@ -750,7 +767,7 @@ impl Verifier {
     }
 
     fn check_claims<C>(&self, claims: &Claims<C>, seconds: Seconds) -> Result<(), VerifyError> {
-        if self.subject_required && claims.sub.is_empty() {
+        if self.policy.subject_required && claims.sub.is_empty() {
             return Err(VerifyError::MissingClaim { claim: "sub" });
         }
         self.check_times(claims, seconds)?;
@@ -762,9 +779,10 @@ impl Verifier {
     /// read, rather than calendar arithmetic on `OffsetDateTime`. The times in an error are the
     /// claims' own, and the clock's.
     fn check_times<C>(&self, claims: &Claims<C>, seconds: Seconds) -> Result<(), VerifyError> {
-        let now = self.clock.now().unix_timestamp();
-        let leeway = self.leeway.whole_seconds();
-        let now_time = || numeric_date::from_seconds(now).unwrap_or_else(|| self.clock.now());
+        let now = self.policy.clock.unix_timestamp();
+        let leeway = self.policy.leeway.whole_seconds();
+        let now_time =
+            || numeric_date::from_seconds(now).unwrap_or_else(|| self.policy.clock.now());
         if now.saturating_sub(seconds.exp) >= leeway {
             return Err(VerifyError::Expired {
                 exp: claims.exp,
@@ -796,18 +814,19 @@ impl Verifier {
         let ttl = seconds.exp.saturating_sub(seconds.iat.unwrap_or(now));
         // A maximum of zero or less refuses everything, leeway or not: it is how an operator
         // stops accepting tokens at once.
-        if !self.max_ttl.is_positive() || ttl > self.max_ttl.whole_seconds().saturating_add(leeway)
+        if !self.policy.max_ttl.is_positive()
+            || ttl > self.policy.max_ttl.whole_seconds().saturating_add(leeway)
         {
             return Err(VerifyError::TtlTooLong {
                 ttl: Duration::seconds(ttl),
-                max: self.max_ttl,
+                max: self.policy.max_ttl,
             });
         }
         Ok(())
     }
 
     fn check_issuer(&self, found: Option<&str>) -> Result<(), VerifyError> {
-        match &self.iss {
+        match &self.policy.iss {
             Some(expected) if found != Some(&**expected) => Err(VerifyError::IssuerMismatch {
                 expected: expected.to_string(),
                 found: found.map(|found| echo(found, ECHOED_VALUE_CHARS)),
@@ -824,18 +843,18 @@ impl Verifier {
                 .map(|aud| echo(aud, ECHOED_VALUE_CHARS))
                 .collect()
         };
-        if self.aud.is_empty() {
+        if self.policy.aud.is_empty() {
             return if found.is_empty() {
                 Ok(())
             } else {
                 Err(VerifyError::UnexpectedAudience { found: echoed() })
             };
         }
-        if found.iter().any(|aud| self.aud.contains(aud)) {
+        if found.iter().any(|aud| self.policy.aud.contains(aud)) {
             Ok(())
         } else {
             Err(VerifyError::AudienceMismatch {
-                expected: self.aud.to_vec(),
+                expected: self.policy.aud.to_vec(),
                 found: echoed(),
             })
         }
@@ -945,7 +964,7 @@ mod tests {
         let ring = crate::KeyRing::new(crate::Secret::generate().0);
         let key = &ring.keys()[0];
         let kid = key.secret.fingerprint();
-        let header = segments::decode(&key.encoded_header, TokenPart::Header).unwrap();
+        let header = segments::decode(key.encoded_header.as_bytes(), TokenPart::Header).unwrap();
         let expected = format!(r#"{{"alg":"HS256","typ":"JWT","kid":"{}"}}"#, kid.as_str());
         assert_eq!(header, expected.as_bytes());
         assert_eq!(

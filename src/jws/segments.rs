@@ -5,6 +5,8 @@
 //! verify that costs under a microsecond. Both are strict in the same way (no padding, no
 //! whitespace, no non-zero trailing bits; the tests below hold them to it).
 
+use std::mem::MaybeUninit;
+
 use base64_simd::{Out, URL_SAFE_NO_PAD};
 
 use super::limits::MAX_TOKEN_LEN;
@@ -22,25 +24,27 @@ pub(crate) const INLINE_PAYLOAD_LEN: usize = 512;
 /// A compact JWS split at its dots; nothing decoded yet.
 #[derive(Debug)]
 pub(crate) struct Segments<'a> {
-    pub(crate) header: &'a str,
-    pub(crate) payload: &'a str,
-    pub(crate) signature: &'a str,
+    pub(crate) header: &'a [u8],
+    pub(crate) payload: &'a [u8],
+    pub(crate) signature: &'a [u8],
     /// `header.payload`, what the signature covers.
-    pub(crate) signing_input: &'a str,
+    pub(crate) signing_input: &'a [u8],
 }
 
 impl<'a> Segments<'a> {
     /// Splits `token` into exactly three segments, after the size cap. Over bytes: a dot is one
     /// byte in UTF-8 and never part of another character, and `memchr` finds it a vector at a
-    /// time, so a hostile token of 8 KiB costs a fraction of its HMAC.
-    pub(crate) fn split(token: &'a str) -> Result<Self, VerifyError> {
+    /// time, so a hostile token of 8 KiB costs a fraction of its HMAC. Bytes and not `&str`,
+    /// because the bearer token of a request is bytes: only canonical base64url segments pass
+    /// the rules after this, so they judge every byte.
+    pub(crate) fn split(token: &'a [u8]) -> Result<Self, VerifyError> {
         if token.len() > MAX_TOKEN_LEN {
             return Err(VerifyError::TooLarge {
                 len: token.len(),
                 max: MAX_TOKEN_LEN,
             });
         }
-        let mut dots = memchr::memchr_iter(b'.', token.as_bytes());
+        let mut dots = memchr::memchr_iter(b'.', token);
         if let (Some(first), Some(second), None) = (dots.next(), dots.next(), dots.next()) {
             return Ok(Self {
                 header: &token[..first],
@@ -50,7 +54,7 @@ impl<'a> Segments<'a> {
             });
         }
         Err(VerifyError::SegmentCount {
-            found: memchr::memchr_iter(b'.', token.as_bytes()).count() + 1,
+            found: memchr::memchr_iter(b'.', token).count() + 1,
         })
     }
 
@@ -60,9 +64,7 @@ impl<'a> Segments<'a> {
         // 43 characters decode to at most 32 bytes, so `tag` is large enough (the decoder panics
         // on a buffer too small for its input).
         if self.signature.len() == ENCODED_TAG_LEN {
-            return match URL_SAFE_NO_PAD
-                .decode(self.signature.as_bytes(), Out::from_slice(&mut tag))
-            {
+            return match URL_SAFE_NO_PAD.decode(self.signature, Out::from_slice(&mut tag)) {
                 Ok(decoded) if decoded.len() == TAG_LEN => Ok(tag),
                 _ => Err(base64_error(TokenPart::Signature)),
             };
@@ -93,17 +95,19 @@ impl<'a> Segments<'a> {
 
     /// The payload, decoded into `inline` when it fits there (the product's do); `None` when it
     /// does not. The decoder panics on a buffer too small for its input, so the size is judged
-    /// here, beside the call, from the decoder's own upper bound.
+    /// here, beside the call, from the decoder's own upper bound. `inline` may be uninitialised:
+    /// the decoder only writes to it and answers the bytes it wrote, so a verify does not pay
+    /// for zeroing 512 bytes it mostly leaves unread.
     pub(crate) fn inline_payload<'b>(
         &self,
-        inline: &'b mut [u8; INLINE_PAYLOAD_LEN],
+        inline: &'b mut [MaybeUninit<u8>; INLINE_PAYLOAD_LEN],
     ) -> Option<Result<&'b [u8], VerifyError>> {
         if URL_SAFE_NO_PAD.estimated_decoded_length(self.payload.len()) > INLINE_PAYLOAD_LEN {
             return None;
         }
         Some(
             URL_SAFE_NO_PAD
-                .decode(self.payload.as_bytes(), Out::from_slice(inline))
+                .decode(self.payload, Out::from_uninit_slice(inline))
                 .map(|decoded| &*decoded)
                 .map_err(|_| base64_error(TokenPart::Payload)),
         )
@@ -113,12 +117,12 @@ impl<'a> Segments<'a> {
 /// Whether `segment` is canonical unpadded base64url, without decoding it: what [`decode`]
 /// accepts, at a fraction of its cost, so that a large forged payload is judged before the HMAC
 /// and decoded only after it.
-pub(crate) fn is_canonical(segment: &str) -> bool {
-    URL_SAFE_NO_PAD.check(segment.as_bytes()).is_ok()
+pub(crate) fn is_canonical(segment: &[u8]) -> bool {
+    URL_SAFE_NO_PAD.check(segment).is_ok()
 }
 
 /// Strict base64url: no padding, no whitespace, no non-zero trailing bits.
-pub(crate) fn decode(segment: &str, part: TokenPart) -> Result<Vec<u8>, VerifyError> {
+pub(crate) fn decode(segment: &[u8], part: TokenPart) -> Result<Vec<u8>, VerifyError> {
     URL_SAFE_NO_PAD
         .decode_to_vec(segment)
         .map_err(|_| base64_error(part))
@@ -146,8 +150,12 @@ mod tests {
         for _ in 0..=5 {
             for s in &layer {
                 let expected = strict.decode(s).ok();
-                assert_eq!(decode(s, TokenPart::Payload).ok(), expected, "{s:?}");
-                assert_eq!(is_canonical(s), expected.is_some(), "{s:?}");
+                assert_eq!(
+                    decode(s.as_bytes(), TokenPart::Payload).ok(),
+                    expected,
+                    "{s:?}"
+                );
+                assert_eq!(is_canonical(s.as_bytes()), expected.is_some(), "{s:?}");
                 checked += 1;
             }
             layer = layer
@@ -167,8 +175,11 @@ mod tests {
         for len in 0..=600_usize {
             let bytes: Vec<u8> = (0..len).map(|i| (i * 151).to_le_bytes()[0]).collect();
             let encoded = strict.encode(&bytes);
-            assert_eq!(decode(&encoded, TokenPart::Payload).unwrap(), bytes);
-            assert!(is_canonical(&encoded));
+            assert_eq!(
+                decode(encoded.as_bytes(), TokenPart::Payload).unwrap(),
+                bytes
+            );
+            assert!(is_canonical(encoded.as_bytes()));
             for stray in ["=", "+", "/", " ", ".", "\u{e9}"] {
                 for at in [0, encoded.len() / 2, encoded.len().saturating_sub(1)] {
                     if encoded.is_empty() {
@@ -176,8 +187,11 @@ mod tests {
                     }
                     let mut bad = encoded.clone();
                     bad.replace_range(at..=at, stray);
-                    assert!(decode(&bad, TokenPart::Payload).is_err(), "{bad:?}");
-                    assert!(!is_canonical(&bad), "{bad:?}");
+                    assert!(
+                        decode(bad.as_bytes(), TokenPart::Payload).is_err(),
+                        "{bad:?}"
+                    );
+                    assert!(!is_canonical(bad.as_bytes()), "{bad:?}");
                 }
             }
             if len % 3 != 0 {
@@ -188,8 +202,11 @@ mod tests {
                 *last = if *last == b'_' { b'-' } else { b'_' };
                 let bad = String::from_utf8(bad).unwrap();
                 assert!(strict.decode(&bad).is_err(), "{bad:?}");
-                assert!(decode(&bad, TokenPart::Payload).is_err(), "{bad:?}");
-                assert!(!is_canonical(&bad), "{bad:?}");
+                assert!(
+                    decode(bad.as_bytes(), TokenPart::Payload).is_err(),
+                    "{bad:?}"
+                );
+                assert!(!is_canonical(bad.as_bytes()), "{bad:?}");
             }
         }
     }
@@ -203,15 +220,21 @@ mod tests {
             for fill in ["A", "_", "="] {
                 let payload = fill.repeat(len);
                 let token = format!("h.{payload}.s");
-                let segments = Segments::split(&token).unwrap();
-                let mut inline = [0; INLINE_PAYLOAD_LEN];
+                let segments = Segments::split(token.as_bytes()).unwrap();
+                let mut inline = [MaybeUninit::uninit(); INLINE_PAYLOAD_LEN];
                 match segments.inline_payload(&mut inline) {
                     Some(Ok(decoded)) => {
-                        assert_eq!(decoded, decode(&payload, TokenPart::Payload).unwrap());
+                        assert_eq!(
+                            decoded,
+                            decode(payload.as_bytes(), TokenPart::Payload).unwrap()
+                        );
                     }
                     Some(Err(e)) => {
                         assert_eq!(e, base64_error(TokenPart::Payload));
-                        assert!(decode(&payload, TokenPart::Payload).is_err(), "{len}");
+                        assert!(
+                            decode(payload.as_bytes(), TokenPart::Payload).is_err(),
+                            "{len}"
+                        );
                     }
                     None => assert!(len.div_ceil(4) * 3 > INLINE_PAYLOAD_LEN, "{len}"),
                 }
@@ -222,18 +245,18 @@ mod tests {
     #[test]
     fn counts_segments_over_bytes() {
         assert_eq!(
-            Segments::split("a.b.c.d").unwrap_err(),
+            Segments::split(b"a.b.c.d").unwrap_err(),
             VerifyError::SegmentCount { found: 4 }
         );
         assert_eq!(
-            Segments::split("é").unwrap_err(),
+            Segments::split("é".as_bytes()).unwrap_err(),
             VerifyError::SegmentCount { found: 1 }
         );
-        let segments = Segments::split("é.ü.ß").unwrap();
+        let segments = Segments::split("é.ü.ß".as_bytes()).unwrap();
         assert_eq!(
             (segments.header, segments.payload, segments.signature),
-            ("é", "ü", "ß")
+            ("é".as_bytes(), "ü".as_bytes(), "ß".as_bytes())
         );
-        assert_eq!(segments.signing_input, "é.ü");
+        assert_eq!(segments.signing_input, "é.ü".as_bytes());
     }
 }

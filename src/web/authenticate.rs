@@ -3,8 +3,11 @@
 
 use serde::de::DeserializeOwned;
 
+use super::bearer::token68;
 use super::{AuthError, Authorization, BearerError};
 use crate::claims::Claims;
+use crate::jws::VerifyError;
+use crate::observe;
 use crate::verifier::Verifier;
 
 impl Verifier {
@@ -54,7 +57,8 @@ impl Verifier {
         &self,
         authorization: impl Into<Authorization<'a>>,
     ) -> Result<Claims<C>, AuthError> {
-        Ok(self.verify_as(authorization.into().token()?)?)
+        self.authenticate_optional_as(authorization)?
+            .ok_or(AuthError::Bearer(BearerError::Missing))
     }
 
     /// For routes where signing in is optional: `Ok(None)` when the request has no
@@ -99,10 +103,19 @@ impl Verifier {
         &self,
         authorization: impl Into<Authorization<'a>>,
     ) -> Result<Option<Claims<C>>, AuthError> {
-        match authorization.into().token() {
-            Err(BearerError::Missing) => Ok(None),
-            Err(other) => Err(other.into()),
-            Ok(token) => Ok(Some(self.verify_as(token)?)),
+        let credentials = match authorization.into().credentials() {
+            Err(BearerError::Missing) => return Ok(None),
+            Err(other) => return Err(other.into()),
+            Ok(credentials) => credentials,
+        };
+        let verdict = self.judge(credentials);
+        // Credentials that are not a token68 make a malformed request (400), not a bad token
+        // (401). The verifier accepts none of them, so they are looked for only in what it
+        // refuses, and before its verdict is reported: they are never counted as a token.
+        if verdict.is_err() {
+            token68(credentials)?;
         }
+        observe::verification(&verdict, VerifyError::cause_name);
+        Ok(Some(verdict?))
     }
 }

@@ -1,3 +1,5 @@
+use std::fmt;
+
 use ::http::HeaderMap;
 use ::http::header::AUTHORIZATION;
 
@@ -53,9 +55,12 @@ pub enum BearerError {
 /// let values: [&[u8]; 2] = [b"Bearer a.b.c", b"Bearer d.e.f"];
 /// assert_eq!(Authorization::from_values(values).token(), Err(BearerError::MultipleHeaders));
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// Its `Debug` output never shows the token, which is a credential.
+#[derive(Clone, Copy)]
 pub struct Authorization<'a> {
-    token: Result<&'a str, BearerError>,
+    /// What follows `Bearer`, before the token68 rule, which [`Authorization::token`] applies.
+    credentials: Result<&'a [u8], BearerError>,
 }
 
 impl<'a> Authorization<'a> {
@@ -69,12 +74,12 @@ impl<'a> Authorization<'a> {
     /// ```
     pub fn from_values(values: impl IntoIterator<Item = &'a [u8]>) -> Self {
         let mut values = values.into_iter();
-        let token = match (values.next(), values.next()) {
+        let credentials = match (values.next(), values.next()) {
             (None, _) => Err(BearerError::Missing),
             (Some(_), Some(_)) => Err(BearerError::MultipleHeaders),
-            (Some(value), None) => parse(value),
+            (Some(value), None) => credentials(value),
         };
-        Self { token }
+        Self { credentials }
     }
 
     /// The bearer token, or why there is none.
@@ -91,9 +96,36 @@ impl<'a> Authorization<'a> {
     /// [`BearerError::MissingToken`] for a bare `Bearer`, and [`BearerError::InvalidCharacters`]
     /// when what follows is not a token68.
     pub fn token(&self) -> Result<&'a str, BearerError> {
-        self.token
+        self.credentials.and_then(token68)
+    }
+
+    /// What follows `Bearer`, before the token68 rule: for the verifier, whose rules only
+    /// canonical base64url segments and their dots pass, all of them token68 characters. A token
+    /// it accepts is therefore a token68, and [`token68`] need only name the error of one it
+    /// refuses, which spares every accepted request a pass over its token.
+    pub(crate) fn credentials(&self) -> Result<&'a [u8], BearerError> {
+        self.credentials
     }
 }
+
+impl fmt::Debug for Authorization<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let token = self.token().map(|_| "<redacted>");
+        f.debug_struct("Authorization")
+            .field("token", &token)
+            .finish()
+    }
+}
+
+/// Two are equal when their [`Authorization::token`]s are: the same token, or the same reason
+/// for none.
+impl PartialEq for Authorization<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.token() == other.token()
+    }
+}
+
+impl Eq for Authorization<'_> {}
 
 impl<'a> From<&'a HeaderMap> for Authorization<'a> {
     fn from(headers: &'a HeaderMap) -> Self {
@@ -125,9 +157,9 @@ pub fn bearer_token(headers: &HeaderMap) -> Result<&str, BearerError> {
     Authorization::from(headers).token()
 }
 
-/// Parses one `Authorization` value. Bytes, not `&str`: another scheme's credentials may be
-/// anything, and are not ours to judge.
-fn parse(value: &[u8]) -> Result<&str, BearerError> {
+/// The credentials of one `Authorization` value, if it names the Bearer scheme. Bytes, not
+/// `&str`: another scheme's credentials may be anything, and are not ours to judge.
+fn credentials(value: &[u8]) -> Result<&[u8], BearerError> {
     let value = value.trim_ascii();
     let scheme_end = value
         .iter()
@@ -145,11 +177,16 @@ fn parse(value: &[u8]) -> Result<&str, BearerError> {
     if token.is_empty() {
         return Err(BearerError::MissingToken);
     }
-    if !is_token68(token) {
+    Ok(token)
+}
+
+/// `credentials` as a token, if they are one token68.
+pub(crate) fn token68(credentials: &[u8]) -> Result<&str, BearerError> {
+    if !is_token68(credentials) {
         return Err(BearerError::InvalidCharacters);
     }
     // A token68 is ASCII.
-    std::str::from_utf8(token).map_err(|_| BearerError::InvalidCharacters)
+    std::str::from_utf8(credentials).map_err(|_| BearerError::InvalidCharacters)
 }
 
 /// RFC 7235 token68: `A-Z a-z 0-9 - . _ ~ + /` followed by optional `=` padding.

@@ -71,6 +71,12 @@ fn verifications_are_counted_by_outcome() {
         verifier.authenticate(&headers).unwrap();
         // No token at all: nothing was verified, nothing is counted.
         verifier.authenticate(&HeaderMap::new()).unwrap_err();
+        // Nor is a header that holds no token68: a malformed request, not a refused token.
+        headers.insert(header::AUTHORIZATION, "Bearer a.b c".parse().unwrap());
+        verifier.authenticate(&headers).unwrap_err();
+        // A token68 that is not a JWT is a token, refused.
+        headers.insert(header::AUTHORIZATION, "Bearer a~b".parse().unwrap());
+        verifier.authenticate(&headers).unwrap_err();
     });
     assert_eq!(
         counters(&snapshotter),
@@ -78,6 +84,7 @@ fn verifications_are_counted_by_outcome() {
             ("jwt_auth_verifications_total{outcome=expired}", 1),
             ("jwt_auth_verifications_total{outcome=invalid_signature}", 1),
             ("jwt_auth_verifications_total{outcome=ok}", 2),
+            ("jwt_auth_verifications_total{outcome=segment_count}", 1),
             ("jwt_auth_verifications_total{outcome=unknown_key_id}", 1),
         ])
     );

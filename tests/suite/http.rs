@@ -104,6 +104,69 @@ fn each_byte_of_a_token_is_checked_wherever_it_is() {
     }
 }
 
+/// The verifier accepts only tokens of base64url segments and dots, so `authenticate` applies the
+/// token68 rule only to what it refuses: every byte, anywhere in a valid token, still makes a
+/// header that is not a token68 a malformed request, and one that is a refused token.
+#[test]
+fn authenticate_tells_a_malformed_header_from_a_refused_token_at_every_byte() {
+    let verifier = verifier();
+    let token = issuer().issue("42", None).unwrap();
+    let allowed = |b: u8| b.is_ascii_alphanumeric() || b"-._~+/".contains(&b);
+    let dots: Vec<usize> = token.match_indices('.').map(|(at, _)| at).collect();
+    for b in 0..=u8::MAX {
+        // A header value cannot hold control characters (bar tab) or a newline at all; spaces
+        // and tabs at either end are not part of the token.
+        if b < 0x20 || b == 0x7f || b == b' ' {
+            continue;
+        }
+        for at in [1, dots[0] + 1, dots[1] - 1, token.len() - 2] {
+            let mut changed = token.clone().into_bytes();
+            changed[at] = b;
+            let value = [b"Bearer ".as_slice(), &changed].concat();
+            let got = verifier.authenticate(Authorization::from_values([value.as_slice()]));
+            let unchanged = changed == token.as_bytes();
+            match got {
+                Ok(_) => assert!(unchanged, "byte {b:#04x} at {at}"),
+                Err(AuthError::Token(_)) => assert!(allowed(b), "byte {b:#04x} at {at}"),
+                Err(AuthError::Bearer(BearerError::InvalidCharacters)) => {
+                    assert!(!allowed(b), "byte {b:#04x} at {at}");
+                }
+                Err(other) => panic!("byte {b:#04x} at {at}: {other:?}"),
+            }
+        }
+    }
+    // Padding is token68 at the end only.
+    let padded = format!("Bearer {token}==");
+    assert!(matches!(
+        verifier.authenticate(&headers(&[padded.as_bytes()])),
+        Err(AuthError::Token(VerifyError::Base64 { .. }))
+    ));
+    let inner = format!("Bearer {token}==x");
+    assert_eq!(
+        verifier.authenticate(&headers(&[inner.as_bytes()])),
+        Err(AuthError::Bearer(BearerError::InvalidCharacters))
+    );
+}
+
+/// `Authorization`'s `Debug` output never holds the token.
+#[test]
+fn an_authorization_never_prints_its_token() {
+    let token = issuer().issue("42", None).unwrap();
+    let value = format!("Bearer {token}");
+    let authorization = Authorization::from_values([value.as_bytes()]);
+    let printed = format!("{authorization:?}");
+    assert_eq!(printed, r#"Authorization { token: Ok("<redacted>") }"#);
+    let segment = token.split('.').nth(1).unwrap();
+    assert!(!printed.contains(segment));
+    assert_eq!(
+        format!(
+            "{:?}",
+            Authorization::from_values([b"Bearer a b".as_slice()])
+        ),
+        "Authorization { token: Err(InvalidCharacters) }"
+    );
+}
+
 fn rejection(values: &[&[u8]]) -> AuthError {
     verifier().authenticate(&headers(values)).unwrap_err()
 }
