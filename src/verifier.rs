@@ -168,8 +168,8 @@ struct Policy {
     leeway: Duration,
     max_ttl: Duration,
     clock: Arc<dyn Clock>,
-    iss: Option<Arc<str>>,
-    aud: Arc<[String]>,
+    iss: Option<String>,
+    aud: Box<[String]>,
     subject_required: bool,
     revocation: Option<Arc<dyn RevocationView>>,
 }
@@ -279,7 +279,7 @@ impl Verifier {
                 max_ttl: Issuer::DEFAULT_TTL,
                 clock: Arc::new(SystemClock),
                 iss: None,
-                aud: Arc::from([]),
+                aud: Box::default(),
                 subject_required: true,
                 revocation: None,
             }),
@@ -360,7 +360,7 @@ impl Verifier {
     /// ```
     #[must_use]
     pub fn with_expected_issuer(mut self, issuer: impl Into<String>) -> Self {
-        self.policy_mut().iss = Some(Arc::from(issuer.into()));
+        self.policy_mut().iss = Some(issuer.into());
         self
     }
 
@@ -828,7 +828,7 @@ impl Verifier {
     fn check_issuer(&self, found: Option<&str>) -> Result<(), VerifyError> {
         match &self.policy.iss {
             Some(expected) if found != Some(&**expected) => Err(VerifyError::IssuerMismatch {
-                expected: expected.to_string(),
+                expected: expected.clone(),
                 found: found.map(|found| echo(found, ECHOED_VALUE_CHARS)),
             }),
             _ => Ok(()),
